@@ -1,0 +1,308 @@
+"""The ``torch`` import alias: ``torch`` and every ``torch.X.Y`` resolve to tritongrad's modules.
+
+The alias never creates module objects of its own.  ``sys.modules['torch']`` is the ``tritongrad``
+module itself, and a meta-path finder answers ``import torch.X.Y`` by importing
+``tritongrad.X.Y`` and handing back that very module object, so classes, ``isinstance`` checks and
+module state agree whichever name a script imported.  Modules keep their own ``__name__`` and
+``__spec__`` (``tritongrad...``); only the error messages for missing parts speak of ``torch``.
+"""
+import importlib
+import importlib.abc
+import importlib.machinery
+import os
+import re
+import sys
+import threading
+import types
+
+ALIAS = "torch"
+TARGET = "tritongrad"
+
+_COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
+
+_lock = threading.RLock()
+_state = {"installed": False, "finder": None, "previous_excepthook": None, "swapped": {},
+          "main_code": None}
+
+
+class AliasConflictError(RuntimeError):
+    """Raised by ``install()`` when the real PyTorch is already imported in this process."""
+
+
+def alias_name(real_name):
+    """``tritongrad.nn.functional`` -> ``torch.nn.functional`` (other names unchanged)."""
+    if real_name == TARGET or real_name.startswith(TARGET + "."):
+        return ALIAS + real_name[len(TARGET):]
+    return real_name
+
+
+def real_name(alias):
+    """``torch.nn.functional`` -> ``tritongrad.nn.functional`` (other names unchanged)."""
+    if alias == ALIAS or alias.startswith(ALIAS + "."):
+        return TARGET + alias[len(ALIAS):]
+    return alias
+
+
+def _missing_hint(torch_name):
+    return "(tritongrad does not provide %s yet)" % torch_name
+
+
+# --------------------------------------------------------------------------- missing attributes
+
+_aliased_classes = {}
+
+
+def _aliased_module_class(base):
+    """A subclass of ``base`` (a module type) whose missing attributes name the ``torch.`` path.
+
+    Assigning it to ``module.__class__`` keeps the module object (and its dict) unchanged; the
+    module's own ``__getattr__`` (PEP 562), if any, still runs first.
+    """
+    cls = _aliased_classes.get(base)
+    if cls is None:
+        def __getattr__(self, name):
+            module_name = self.__dict__.get("__name__", "?")
+            if name.startswith("__") and name.endswith("__"):
+                # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
+                raise AttributeError("module %r has no attribute %r" % (module_name, name),
+                                     name=name, obj=self)
+            torch_module = alias_name(module_name)
+            raise AttributeError("module '%s' has no attribute '%s' %s"
+                                 % (torch_module, name, _missing_hint(torch_module + "." + name)),
+                                 name=name, obj=self)
+
+        cls = type("module", (base,), {"__getattr__": __getattr__, "__module__": __name__})
+        _aliased_classes[base] = cls
+    return cls
+
+
+def _swap_class(module):
+    base = type(module)
+    if base in _aliased_classes.values() or not isinstance(module, types.ModuleType):
+        return
+    try:
+        module.__class__ = _aliased_module_class(base)
+    except TypeError:
+        # A module object with an incompatible layout keeps its plain messages.
+        return
+    _state["swapped"][id(module)] = (module, base)
+
+
+def _restore_classes():
+    for module, base in _state["swapped"].values():
+        try:
+            module.__class__ = base
+        except TypeError:
+            pass
+    _state["swapped"].clear()
+
+
+# --------------------------------------------------------------------------- finder and loader
+
+class _AliasLoader(importlib.abc.Loader):
+    """Hands the import system the already-imported ``tritongrad`` module."""
+
+    def create_module(self, spec):
+        return spec.loader_state["module"]
+
+    def exec_module(self, module):
+        # The import system stamps our alias spec onto the module; give the module its own back
+        # so reload(), pickling and introspection keep seeing ``tritongrad...``.
+        alias_spec = module.__spec__
+        module.__spec__ = alias_spec.loader_state["real_spec"]
+        _swap_class(module)
+
+
+_LOADER = _AliasLoader()
+
+
+class TorchAliasFinder(importlib.abc.MetaPathFinder):
+    """Meta-path finder mapping ``torch.X.Y`` to ``tritongrad.X.Y`` lazily, on first import."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith(ALIAS + "."):
+            return None
+        target_name = real_name(fullname)
+        module = _import_target(fullname, target_name)
+        spec = importlib.machinery.ModuleSpec(
+            fullname, _LOADER, is_package=hasattr(module, "__path__"),
+            loader_state={"module": module, "real_spec": getattr(module, "__spec__", None)})
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+
+def _import_target(fullname, target_name):
+    try:
+        return importlib.import_module(target_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != target_name:
+            raise
+    parent_name, _, child = fullname.rpartition(".")
+    parent = sys.modules.get(real_name(parent_name))
+    if parent is not None and child in getattr(parent, "__dict__", {}):
+        # ``import torch.float32``: the name exists, it just is not a module (as in PyTorch).
+        message = "No module named %r" % fullname
+    else:
+        message = "No module named %r %s" % (fullname, _missing_hint(fullname))
+    raise ModuleNotFoundError(message, name=fullname) from None
+
+
+# --------------------------------------------------------------------------- tracebacks
+
+def _is_alias_frame(frame):
+    filename = frame.f_code.co_filename
+    return os.path.dirname(os.path.abspath(filename)) == _COMPAT_DIR if filename else False
+
+
+def trim_traceback(tb, keep=None):
+    """The traceback ``tb`` without the alias's own frames (``keep(frame)`` False also drops)."""
+    entries = []
+    while tb is not None:
+        if not _is_alias_frame(tb.tb_frame) and (keep is None or keep(tb.tb_frame)):
+            entries.append(tb)
+        tb = tb.tb_next
+    new_tb = None
+    for entry in reversed(entries):
+        new_tb = types.TracebackType(new_tb, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return new_tb
+
+
+_CANNOT_IMPORT = re.compile(r"^cannot import name '([^']+)' from '(%s(?:\.[\w.]+)?)'" % TARGET)
+
+
+def _rewrite_import_error(exc):
+    """``from torch import fft`` fails inside Python with the module's real name; say ``torch``."""
+    if type(exc) is not ImportError or not exc.args or not isinstance(exc.args[0], str):
+        return exc
+    match = _CANNOT_IMPORT.match(exc.args[0])
+    if match is None:
+        return exc
+    name, module = match.group(1), alias_name(match.group(2))
+    new = ImportError("cannot import name '%s' from '%s' %s"
+                      % (name, module, _missing_hint(module + "." + name)),
+                      name=module, path=exc.path)
+    new.__cause__, new.__context__ = exc.__cause__, exc.__context__
+    new.__suppress_context__ = exc.__suppress_context__
+    return new.with_traceback(exc.__traceback__)
+
+
+def clean_exception(exc, keep=None, _seen=None):
+    """Trim alias frames from ``exc`` and its chained exceptions; reword torch import errors."""
+    if _seen is None:
+        _seen = set()
+    if exc is None or id(exc) in _seen:
+        return exc
+    _seen.add(id(exc))
+    exc = _rewrite_import_error(exc)
+    _seen.add(id(exc))
+    exc.__traceback__ = trim_traceback(exc.__traceback__, keep)
+    if exc.__cause__ is not None:
+        exc.__cause__ = clean_exception(exc.__cause__, None, _seen)
+    if exc.__context__ is not None:
+        exc.__context__ = clean_exception(exc.__context__, None, _seen)
+    return exc
+
+
+def set_main_code(code):
+    """Tell the except hook which code object is the program's ``__main__`` (the runner's).
+
+    Tracebacks of uncaught exceptions then start at that code's frame, as with plain
+    ``python SCRIPT``: the runner's own frames (``runpy``, ``tritongrad.__main__``) are dropped.
+    """
+    _state["main_code"] = code
+
+
+def _drop_frames_before_main(tb):
+    main_code = _state["main_code"]
+    entry = tb
+    while main_code is not None and entry is not None:
+        if entry.tb_frame.f_code is main_code:
+            return entry
+        entry = entry.tb_next
+    return tb
+
+
+def _alias_excepthook(exc_type, exc, tb):
+    previous = _state["previous_excepthook"] or sys.__excepthook__
+    if exc is not None and isinstance(exc, BaseException):
+        exc.__traceback__ = _drop_frames_before_main(tb if tb is not None else exc.__traceback__)
+        exc = clean_exception(exc)
+        previous(type(exc), exc, exc.__traceback__)
+    else:
+        previous(exc_type, exc, tb)
+
+
+# --------------------------------------------------------------------------- install / uninstall
+
+def _conflicting_torch():
+    """The name of a real-PyTorch module already in ``sys.modules``, or None."""
+    target = sys.modules.get(TARGET)
+    names = sorted(sys.modules, key=lambda name: (name != ALIAS, name))
+    for name in names:
+        module = sys.modules.get(name)
+        if name != ALIAS and not name.startswith(ALIAS + "."):
+            continue
+        if name == ALIAS and module is target and target is not None:
+            continue
+        module_name = getattr(module, "__name__", None) if module is not None else None
+        if module_name is not None and (module_name == TARGET or module_name.startswith(TARGET + ".")):
+            continue
+        return name
+    return None
+
+
+def is_installed():
+    """Whether ``import torch`` currently gives tritongrad."""
+    return _state["installed"] and sys.modules.get(ALIAS) is sys.modules.get(TARGET)
+
+
+def install():
+    """Make ``import torch`` (and ``import torch.X.Y``) give tritongrad's modules in this process.
+
+    Refuses with ``AliasConflictError`` when the real PyTorch is already imported. Calling it
+    again is harmless. Returns the ``tritongrad`` module (which is now also ``torch``).
+    """
+    with _lock:
+        conflict = _conflicting_torch()
+        if conflict is not None:
+            where = getattr(sys.modules.get(conflict), "__file__", None) or "an unknown location"
+            raise AliasConflictError(
+                "cannot install tritongrad's 'torch' alias: the real PyTorch is already imported "
+                "in this process (sys.modules[%r] comes from %s). Install the alias before "
+                "anything imports torch (e.g. run the script with `python -m tritongrad run "
+                "SCRIPT`), or write `import tritongrad as torch` instead." % (conflict, where))
+        tritongrad = importlib.import_module(TARGET)
+        if _state["installed"]:
+            return tritongrad
+        finder = TorchAliasFinder()
+        sys.meta_path.insert(0, finder)
+        sys.modules[ALIAS] = tritongrad
+        _swap_class(tritongrad)
+        # Submodules tritongrad already imported keep the same messages as lazily aliased ones.
+        for name, module in list(sys.modules.items()):
+            if name.startswith(TARGET + ".") and isinstance(module, types.ModuleType):
+                _swap_class(module)
+        _state.update(installed=True, finder=finder, previous_excepthook=sys.excepthook)
+        sys.excepthook = _alias_excepthook
+        return tritongrad
+
+
+def uninstall():
+    """Undo ``install()``: ``import torch`` goes back to whatever the environment provides."""
+    with _lock:
+        if not _state["installed"]:
+            return
+        finder = _state["finder"]
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+        target = sys.modules.get(TARGET)
+        for name, module in list(sys.modules.items()):
+            if name == ALIAS or name.startswith(ALIAS + "."):
+                if module is target or getattr(module, "__name__", "").startswith(TARGET):
+                    del sys.modules[name]
+        _restore_classes()
+        if sys.excepthook is _alias_excepthook:
+            sys.excepthook = _state["previous_excepthook"] or sys.__excepthook__
+        _state.update(installed=False, finder=None, previous_excepthook=None)
