@@ -209,18 +209,18 @@ def _layout(strings, shape, cut, indent, element_length):
 
 def _tensor_str(arr, indent):
     """The bracketed contents of a non-empty tensor whose elements are the numpy array ``arr``."""
-    arr = _real_view(arr)
     summarize = arr.size > PRINT_OPTS.threshold
     edgeitems = PRINT_OPTS.edgeitems
     if summarize and arr.ndim and not edgeitems:
         return "[...]"
     if summarize:
         sample, cut = _summarized(arr, edgeitems)
-        shown = sample
+        shown = sample = _real_view(sample)
     else:
-        sample, cut, shown = arr, (False,) * arr.ndim, arr
+        sample = shown = arr = _real_view(arr)
+        cut = (False,) * arr.ndim
     flat = shown.reshape(-1)
-    if arr.dtype.kind == "c":
+    if shown.dtype.kind == "c":
         real_format = _NumberFormat(sample.real.astype(np.float64), True)
         imag_format = _NumberFormat(sample.imag.astype(np.float64), True)
         reals = real_format.strings(flat.real)
@@ -228,7 +228,7 @@ def _tensor_str(arr, indent):
         strings = [r + i + "j" if i[0] in "+-" else r + "+" + i + "j" for r, i in zip(reals, imags)]
         element_length = real_format.width + 2 + imag_format.width + 1
     else:
-        floating = arr.dtype.kind == "f"
+        floating = shown.dtype.kind == "f"
         number_format = _NumberFormat(sample.astype(np.float64) if floating else sample, floating)
         strings = number_format.strings(flat)
         element_length = number_format.width + 2
