@@ -1,0 +1,76 @@
+"""torch.optim.Adadelta."""
+import numpy as np
+
+from .optimizer import (Optimizer, _check_lr, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor,
+                        _zeros_like)
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Implements the Adadelta algorithm."""
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+                    "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+            for p in group["params"]:
+                _step_to_tensor(group, self.state.get(p, {}))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        params = self._params_with_grad(group, "Adadelta does not support sparse gradients")
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _scalar_state(0.0)
+                state["square_avg"] = _zeros_like(p)
+                state["acc_delta"] = _zeros_like(p)
+        lr = _hyper(group["lr"])
+        rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
+        for p in params:
+            state = self.state[p]
+            _increment(state["step"])
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + weight_decay * p._data
+            grad = _real_view(grad)
+            square_avg = _real_view(state["square_avg"]._data)
+            acc_delta = _real_view(state["acc_delta"]._data)
+            square_avg *= rho
+            square_avg += (1 - rho) * grad * grad
+            std = np.sqrt(square_avg + eps)
+            delta = np.sqrt(acc_delta + eps)
+            delta /= std
+            delta *= grad
+            acc_delta *= rho
+            acc_delta += (1 - rho) * delta * delta
+            _real_view(p._data)[...] += -lr * delta
+            p._vc[0] += 1
+            state["square_avg"]._vc[0] += 2
+            state["acc_delta"]._vc[0] += 2

@@ -1,0 +1,132 @@
+"""torch.optim.Adam (with AMSGrad and optional decoupled weight decay)."""
+import numpy as np
+
+from .._tensor import Tensor
+from .optimizer import (Optimizer, _check_fused, _hyper, _increment, _lerp_, _real_view, _scalar_state,
+                        _step_to_tensor, _value, _zeros_like)
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    """Implements the Adam algorithm."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        if isinstance(lr, Tensor):
+            if foreach and not capturable:
+                raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+            if lr.numel() != 1:
+                raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        both_floats = isinstance(betas[0], float) and isinstance(betas[1], float)
+        both_tensors = isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor)
+        if not (both_floats or both_tensors):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for index in (0, 1):
+            if isinstance(betas[index], Tensor):
+                if not capturable and foreach:
+                    raise ValueError(f"betas[{index}] as a Tensor is not supported for capturable=False and "
+                                     "foreach=True")
+                if betas[index].numel() != 1:
+                    raise ValueError(f"Tensor betas[{index}] must be 1-element")
+        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b for b in betas)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            self._step_supports_amp_scaling = True
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            fused = group.setdefault("fused", None)
+            for p in group["params"]:
+                _step_to_tensor(group, self.state.get(p, {}), bool(group["capturable"] or fused))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _init_state(self, group, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar_state(0.0) if not (group["capturable"] or group["fused"]) else \
+                Tensor._make(np.array(0.0, dtype=np.float32))
+            state["exp_avg"] = _zeros_like(p)
+            state["exp_avg_sq"] = _zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = _zeros_like(p)
+        return state
+
+    def _update_group(self, group):
+        params = self._params_with_grad(
+            group, "Adam does not support sparse gradients, please consider SparseAdam instead")
+        states = [self._init_state(group, p) for p in params]
+        beta1, beta2 = (_hyper(b) for b in group["betas"])
+        lr = _hyper(group["lr"])
+        weight_decay = _hyper(group["weight_decay"])
+        eps = group["eps"]
+        for p, state in zip(params, states):
+            param = _real_view(p._data)
+            grad = _real_view(p.grad._data)
+            if group["maximize"]:
+                grad = -grad
+            exp_avg = _real_view(state["exp_avg"]._data)
+            exp_avg_sq = _real_view(state["exp_avg_sq"]._data)
+            _increment(state["step"])
+
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    param *= 1 - lr * weight_decay
+                    p._vc[0] += 1
+                else:
+                    grad = grad + weight_decay * param
+
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= beta2
+            exp_avg_sq += (1 - beta2) * grad * grad
+
+            step = _value(state["step"])
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2 ** 0.5
+            if group["amsgrad"]:
+                max_exp_avg_sq = _real_view(state["max_exp_avg_sq"]._data)
+                np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+                state["max_exp_avg_sq"]._vc[0] += 1
+                denom = np.sqrt(max_exp_avg_sq) / bias_correction2_sqrt
+            else:
+                denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt
+            denom += eps
+            param += -step_size * exp_avg / denom
+            p._vc[0] += 1
+            state["exp_avg"]._vc[0] += 1
+            state["exp_avg_sq"]._vc[0] += 2

@@ -1,0 +1,74 @@
+"""torch.optim.Adamax: Adam with the infinity norm."""
+import numpy as np
+
+from .optimizer import (Optimizer, _check_betas, _check_lr, _hyper, _increment, _lerp_, _real_view,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    """Implements the Adamax algorithm (a variant of Adam based on the infinity norm)."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+            for p in group["params"]:
+                _step_to_tensor(group, self.state.get(p, {}))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        params = self._params_with_grad(group, "Adamax does not support sparse gradients")
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _scalar_state(0.0)
+                state["exp_avg"] = _zeros_like(p)
+                state["exp_inf"] = _zeros_like(p)
+        beta1, beta2 = group["betas"]
+        lr = _hyper(group["lr"])
+        eps, weight_decay = group["eps"], group["weight_decay"]
+        for p in params:
+            state = self.state[p]
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            _increment(state["step"])
+            if weight_decay != 0:
+                grad = grad + weight_decay * p._data
+            grad = _real_view(grad)
+            exp_avg = _real_view(state["exp_avg"]._data)
+            exp_inf = _real_view(state["exp_inf"]._data)
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_inf *= beta2
+            abs_grad = np.abs(grad)
+            abs_grad += eps
+            np.maximum(exp_inf, abs_grad, out=exp_inf)
+            clr = lr / (1 - beta1 ** _value(state["step"]))
+            _real_view(p._data)[...] += -clr * exp_avg / exp_inf
+            p._vc[0] += 1
+            state["exp_avg"]._vc[0] += 1
+            state["exp_inf"]._vc[0] += 2

@@ -1,0 +1,99 @@
+"""torch.optim.NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
+import numpy as np
+
+from .optimizer import (Optimizer, _check_betas, _check_lr, _hyper, _increment, _lerp_, _real_view,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    """Implements the NAdam algorithm."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_betas(betas)
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            for p in group["params"]:
+                p_state = self.state.get(p, {})
+                _step_to_tensor(group, p_state)
+                if "mu_product" in p_state and not hasattr(p_state["mu_product"], "_data"):
+                    p_state["mu_product"] = _scalar_state(float(p_state["mu_product"]))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        params = self._params_with_grad(group, "NAdam does not support sparse gradients")
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _scalar_state(0.0)
+                state["mu_product"] = _scalar_state(1.0)
+                state["exp_avg"] = _zeros_like(p)
+                state["exp_avg_sq"] = _zeros_like(p)
+        beta1, beta2 = group["betas"]
+        lr = _hyper(group["lr"])
+        eps, weight_decay, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
+        for p in params:
+            state = self.state[p]
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            param = _real_view(p._data)
+            grad = _real_view(grad)
+            exp_avg = _real_view(state["exp_avg"]._data)
+            exp_avg_sq = _real_view(state["exp_avg_sq"]._data)
+            mu_product_t = state["mu_product"]
+            _increment(state["step"])
+            step = _value(state["step"])
+            bias_correction2 = 1 - beta2 ** step
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    param *= 1 - lr * weight_decay
+                    p._vc[0] += 1
+                else:
+                    grad = grad + weight_decay * param
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+            # mu_product is a scalar-dtype tensor (float32 by default): the product rounds in that dtype.
+            mu_product_t._data *= mu_product_t._data.dtype.type(mu)
+            mu_product_t._vc[0] += 1
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq *= beta2
+            exp_avg_sq += (1 - beta2) * grad * grad
+            denom = np.sqrt(exp_avg_sq / bias_correction2)
+            mu_product = _value(mu_product_t)
+            mu_product_next = mu_product * mu_next
+            denom += eps
+            param += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
+            param += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
+            p._vc[0] += 2
+            state["exp_avg"]._vc[0] += 1
+            state["exp_avg_sq"]._vc[0] += 2

@@ -1,0 +1,92 @@
+"""torch.optim.RMSprop (optionally centered, with momentum)."""
+import numpy as np
+
+from .optimizer import (Optimizer, _check_lr, _check_nonneg, _hyper, _increment, _lerp_, _real_view,
+                        _scalar_state, _step_to_tensor, _zeros_like)
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    """Implements the RMSprop algorithm."""
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        _check_lr(lr)
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonneg(momentum, "momentum")
+        _check_nonneg(weight_decay, "weight_decay")
+        _check_nonneg(alpha, "alpha")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+            for p in group["params"]:
+                _step_to_tensor(group, self.state.get(p, {}))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _init_state(self, group, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _scalar_state(0.0)
+            state["square_avg"] = _zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = _zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = _zeros_like(p)
+        return state
+
+    def _update_group(self, group):
+        params = self._params_with_grad(group, "RMSprop does not support sparse gradients")
+        states = [self._init_state(group, p) for p in params]
+        lr = _hyper(group["lr"])
+        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
+        weight_decay = group["weight_decay"]
+        for p, state in zip(params, states):
+            _increment(state["step"])
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + weight_decay * p._data
+            param = _real_view(p._data)
+            grad = _real_view(grad)
+            square_avg = _real_view(state["square_avg"]._data)
+            square_avg *= alpha
+            square_avg += (1 - alpha) * grad * grad
+            state["square_avg"]._vc[0] += 2
+            if group["centered"]:
+                grad_avg = _real_view(state["grad_avg"]._data)
+                _lerp_(grad_avg, grad, 1 - alpha)
+                state["grad_avg"]._vc[0] += 1
+                avg = np.sqrt(square_avg + (-1 * grad_avg) * grad_avg)
+            else:
+                avg = np.sqrt(square_avg)
+            avg += eps
+            if momentum > 0:
+                buf = _real_view(state["momentum_buffer"]._data)
+                buf *= momentum
+                buf += grad / avg
+                state["momentum_buffer"]._vc[0] += 2
+                param += -lr * buf
+            else:
+                param += -lr * grad / avg
+            p._vc[0] += 1

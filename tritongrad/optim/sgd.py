@@ -1,0 +1,74 @@
+"""torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+from .._tensor import Tensor
+from .optimizer import Optimizer, _check_fused, _hyper
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Implements stochastic gradient descent (optionally with momentum)."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            self._step_supports_amp_scaling = True
+            self._need_device_dtype_check_for_fused = True
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        lr = _hyper(group["lr"])
+        momentum = group["momentum"]
+        dampening = group["dampening"]
+        weight_decay = _hyper(group["weight_decay"])
+        for p in self._params_with_grad(group):
+            param = p._data
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + weight_decay * param
+            if momentum != 0:
+                state = self.state[p]
+                buf_t = state.get("momentum_buffer")
+                if buf_t is None:
+                    buf_t = Tensor._make(grad.copy(order="K"), p.grad.dtype)
+                    state["momentum_buffer"] = buf_t
+                else:
+                    buf = buf_t._data
+                    buf *= momentum
+                    buf += (1 - dampening) * grad
+                    buf_t._vc[0] += 2
+                grad = grad + momentum * buf_t._data if group["nesterov"] else buf_t._data
+            param += -lr * grad
+            p._vc[0] += 1
