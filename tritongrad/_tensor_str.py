@@ -176,12 +176,15 @@ def _summarized(arr, edgeitems):
         return arr, (False,)
     if not edgeitems:
         return arr[(slice(0, 0),) * ndim], (True,) * ndim
+    if edgeitems < 0:
+        # PyTorch stacks an empty list of edge rows here
+        raise RuntimeError("stack expects a non-empty TensorList")
     cut = tuple(n > 2 * edgeitems for n in arr.shape)
     index = tuple(_edge_indices(n, edgeitems) if c else np.arange(n) for n, c in zip(arr.shape, cut))
     return arr[np.ix_(*index)], cut
 
 
-def _layout(strings, shape, cut, indent, element_length):
+def _layout(strings, shape, cut, original_shape, indent, element_length):
     """Nest flat element strings (C order over ``shape``) into PyTorch's bracketed, wrapped layout."""
     edgeitems = PRINT_OPTS.edgeitems
     ndim = len(shape)
@@ -192,7 +195,9 @@ def _layout(strings, shape, cut, indent, element_length):
         if level == ndim - 1:
             items = strings[start:start + n]
             if cut[level]:
-                items = items[:edgeitems] + [" ..."] + items[edgeitems:]
+                # the row holds a[:edgeitems] then a[-edgeitems:] (Python slicing, also for edgeitems < 0)
+                head = len(range(original_shape[level])[:edgeitems])
+                items = items[:head] + [" ..."] + items[head:]
             per_line = max(1, int(math.floor((linewidth - indent) / element_length)))
             lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
             return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
@@ -234,7 +239,7 @@ def _tensor_str(arr, indent):
         element_length = number_format.width + 2
     if arr.ndim == 0:
         return strings[0]
-    return _layout(strings, shown.shape, cut, indent, element_length)
+    return _layout(strings, shown.shape, cut, arr.shape, indent, element_length)
 
 
 # ---------------------------------------------------------------------------------------------- repr

@@ -352,3 +352,22 @@ def test_randomised_against_oracle():
             theirs, ours = _pair(values, dtype_name if values.dtype.kind in "fc" else None)
         assert repr(ours) == repr(theirs), (options, values.shape, dtype_name)
         _set_both(profile="default")
+
+
+def _repr_or_error(tensor):
+    try:
+        return repr(tensor)
+    except Exception as error:  # the oracle's failure is part of the behaviour being compared
+        return type(error), str(error)
+
+
+@pytest.mark.parametrize("options", [dict(edgeitems=-1), dict(edgeitems=-2, threshold=3),
+                                     dict(edgeitems=-20, threshold=3), dict(threshold=-1), dict(linewidth=0),
+                                     dict(linewidth=-5), dict(precision=20), dict(threshold=10.5, linewidth=50)],
+                         ids=str)
+def test_unusual_print_options(options):
+    _set_both(**options)
+    for values in (np.arange(2000, dtype=np.float32), np.arange(12.0).reshape(3, 4), np.float32(2.0),
+                   np.arange(10), np.arange(10.0) / 3):
+        theirs, ours = _pair(values)
+        assert _repr_or_error(ours) == _repr_or_error(theirs)
