@@ -286,8 +286,11 @@ def _str(self, *, tensor_contents=None):
     from . import _dtype as D
     from ._tensor import Tensor
 
-    is_param = bool(getattr(self, "_is_param", False))
-    plain = type(self) is Tensor or (is_param and type(self).__name__ == "Parameter")
+    # nn.Parameter prints as a plain tensor; other subclasses print their class name
+    parameter_module = sys.modules.get(__name__.rpartition(".")[0] + ".nn.parameter")
+    parameter_cls = getattr(parameter_module, "Parameter", None)
+    plain = type(self) is Tensor or (parameter_cls is not None and type(self) is parameter_cls)
+    is_param = parameter_cls is not None and isinstance(self, parameter_cls)
     prefix = "tensor(" if plain else type(self).__name__ + "("
     indent = len(prefix)
     suffixes = []

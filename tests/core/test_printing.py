@@ -371,3 +371,19 @@ def test_unusual_print_options(options):
                    np.arange(10), np.arange(10.0) / 3):
         theirs, ours = _pair(values)
         assert _repr_or_error(ours) == _repr_or_error(theirs)
+
+
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_parameter_and_parameter_subclass(requires_grad):
+    from tritongrad.nn.parameter import Parameter
+
+    class Weight(Parameter):
+        pass
+
+    class TorchWeight(torch.nn.Parameter):
+        pass
+
+    TorchWeight.__name__ = "Weight"
+    theirs, ours = _pair(np.array([[0.5, -1.0], [2.0, 3.0]], dtype=np.float32))
+    assert repr(Parameter(ours, requires_grad)) == repr(torch.nn.Parameter(theirs, requires_grad))
+    assert repr(Weight(ours, requires_grad)) == repr(TorchWeight(theirs, requires_grad))
