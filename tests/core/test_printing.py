@@ -387,3 +387,22 @@ def test_parameter_and_parameter_subclass(requires_grad):
     theirs, ours = _pair(np.array([[0.5, -1.0], [2.0, 3.0]], dtype=np.float32))
     assert repr(Parameter(ours, requires_grad)) == repr(torch.nn.Parameter(theirs, requires_grad))
     assert repr(Weight(ours, requires_grad)) == repr(TorchWeight(theirs, requires_grad))
+
+
+@pytest.mark.parametrize("device_args", [("hpu", 0), ("mps",), ("hpu", 3)], ids=str)
+def test_device_suffix(device_args):
+    from tritongrad._device import device as tg_device
+
+    class OnDevice(Tensor):
+        device = property(lambda self: tg_device(*device_args))
+
+    class TorchOnDevice(torch.Tensor):
+        device = property(lambda self: torch.device(*device_args))
+
+    TorchOnDevice.__name__ = "OnDevice"
+    for values in (np.array([1.0, 2.0], dtype=np.float64), np.zeros((0, 2), dtype=np.int32)):
+        theirs, ours = _pair(values)
+        assert repr(ours._as_subclass(OnDevice)) == repr(theirs.as_subclass(TorchOnDevice))
+    _set_both(linewidth=24)
+    theirs, ours = _pair(np.arange(6, dtype=np.float32))
+    assert repr(ours._as_subclass(OnDevice)) == repr(theirs.as_subclass(TorchOnDevice))
