@@ -1,0 +1,220 @@
+"""The backward engine: dependency counting, then nodes in reverse creation order once all their
+incoming gradients are summed."""
+import heapq
+
+from . import grad_mode
+from .graph import AccumulateGrad
+
+
+def _collect(roots):
+    """Dependency counts of every node reachable from ``roots``."""
+    deps = {}
+    seen = set()
+    stack = [n for n in roots if n is not None]
+    for n in stack:
+        seen.add(n)
+    while stack:
+        n = stack.pop()
+        for nxt, _ in n.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps, seen
+
+
+def _needed(roots, targets):
+    """Nodes from which one of ``targets`` can be reached: only their backward must run."""
+    targets = set(targets)
+    memo = {}
+    for root in roots:
+        if root is None or root in memo:
+            continue
+        memo[root] = root in targets
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            n, it = stack[-1]
+            for nx, _ in it:
+                if nx is None:
+                    continue
+                if nx not in memo:
+                    memo[nx] = nx in targets
+                    stack.append((nx, iter(nx.next_functions)))
+                    break
+                if memo[nx]:
+                    memo[n] = True
+            else:
+                stack.pop()
+                if stack and memo[n]:
+                    memo[stack[-1][0]] = True
+    return {n for n, v in memo.items() if v}
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
+    """Propagate ``grads`` from ``roots`` (a list of (node, input_nr) edges).
+
+    With ``accumulate`` the leaves' AccumulateGrad nodes run (``.grad`` is updated); otherwise the gradients
+    arriving at ``inputs`` (edges) are returned.
+    """
+    from .._tensor import Tensor
+    root_nodes = [e[0] for e in roots]
+    deps, _ = _collect(root_nodes)
+    capture = None
+    needed = None
+    if inputs is not None:
+        needed = _needed(root_nodes, [e[0] for e in inputs if e is not None])
+        capture = {e for e in inputs if e is not None}
+    buffers = {}
+    for (node, nr), g in zip(roots, grads):
+        if node is None:
+            continue
+        buf = buffers.setdefault(node, [None] * node._num_outputs())
+        buf[nr] = _add(buf[nr], g)
+    captured = {}
+    ready = []
+    # roots with no remaining dependencies start ready
+    for node in buffers:
+        if deps.get(node, 0) == 0:
+            heapq.heappush(ready, (-node._seq, id(node), node))
+    prev = grad_mode._state[0]
+    grad_mode._state[0] = create_graph
+    try:
+        while ready:
+            _, _, node = heapq.heappop(ready)
+            gbuf = buffers.pop(node, None)
+            if gbuf is None:
+                gbuf = [None] * node._num_outputs()
+            # tensor hooks (registered on the outputs of this node), then retain_grad
+            th = node._tensor_pre_hooks
+            if th:
+                for nr, hooks in th.items():
+                    for h in list(hooks.values()):
+                        if gbuf[nr] is None:
+                            continue
+                        r = h(gbuf[nr])
+                        if r is not None:
+                            gbuf[nr] = r
+            if node._retains:
+                for nr, ref in node._retains.items():
+                    t = ref()
+                    if t is not None and gbuf[nr] is not None:
+                        g = gbuf[nr]
+                        if t._grad is None:
+                            t._grad = g if create_graph else g.detach().clone()
+                        else:
+                            t._grad = t._grad + g
+            if type(node) is AccumulateGrad:
+                var = node.variable
+                if var._hooks:
+                    for h in list(var._hooks.values()):
+                        r = h(gbuf[0])
+                        if r is not None:
+                            gbuf[0] = r
+            if node._pre_hooks:
+                for h in list(node._pre_hooks.values()):
+                    r = h(tuple(gbuf))
+                    if r is not None:
+                        gbuf = list(r)
+            if capture is not None:
+                for nr in range(len(gbuf)):
+                    key = (node, nr)
+                    if key in capture:
+                        captured[key] = gbuf[nr]
+            run = True
+            if type(node) is AccumulateGrad:
+                run = accumulate and (needed is None or (node, 0) in capture)
+            elif needed is not None and node not in needed:
+                run = False
+            if run:
+                if type(node) is not AccumulateGrad and all(g is None for g in gbuf):
+                    outs = [None] * len(node.next_functions)
+                else:
+                    if type(node) is not AccumulateGrad:
+                        gbuf = _materialize(node, gbuf)
+                    outs = node.apply(*gbuf)
+                if node._hooks:
+                    for h in list(node._hooks.values()):
+                        r = h(tuple(outs) if outs is not None else (), tuple(gbuf))
+                        if r is not None:
+                            outs = r
+                if not retain_graph:
+                    node._release()
+            else:
+                outs = [None] * len(node.next_functions)
+            nf = node.next_functions
+            if outs is not None and len(outs) < len(nf) and type(node) is not AccumulateGrad:
+                raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                                   f"(expected {len(nf)}, got {len(outs)})")
+            for i, (nxt, nr) in enumerate(nf):
+                if nxt is None:
+                    continue
+                g = outs[i] if outs is not None and i < len(outs) else None
+                if g is not None:
+                    g = _validate(node, i, g, nxt, nr)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt._num_outputs()
+                    buf[nr] = _add(buf[nr], g)
+                elif nxt not in buffers:
+                    buffers[nxt] = [None] * nxt._num_outputs()
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+    finally:
+        grad_mode._state[0] = prev
+    if capture is not None:
+        return [captured.get(e) if e is not None else None for e in inputs]
+    return None
+
+
+
+def _materialize(node, gbuf):
+    """Fill undefined output gradients of a multi-output node with zeros."""
+    if len(gbuf) == 1 or getattr(node, "_materialize_grads", True) is False:
+        return gbuf
+    meta = getattr(node, "_out_meta", None)
+    if meta is None:
+        return gbuf
+    from .. import _ops
+    out = []
+    for g, (shape, dt) in zip(gbuf, meta):
+        out.append(g if g is not None else _ops.creation.zeros(shape, dtype=dt))
+    return out
+
+
+def _validate(node, i, g, nxt, nr):
+    """Reduce or cast a gradient to the metadata its destination expects (engine.cpp's validate_outputs)."""
+    if type(nxt) is AccumulateGrad:
+        var = nxt.variable
+        shape, dt = var._data.shape, var.dtype
+    else:
+        meta = getattr(nxt, "_out_meta", None)
+        if meta is None or nr >= len(meta):
+            return g
+        shape, dt = meta[nr]
+    if g._data.shape != shape:
+        from .._ops._common import sum_to
+        try:
+            g = sum_to(g, shape)
+        except Exception:
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                               f"[{', '.join(map(str, g.shape))}] but expected shape compatible with "
+                               f"[{', '.join(map(str, shape))}]") from None
+        if g._data.shape != shape:
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                               f"[{', '.join(map(str, g.shape))}] but expected shape compatible with "
+                               f"[{', '.join(map(str, shape))}]")
+    if g.dtype is not dt and (dt.is_floating_point or dt.is_complex):
+        g = g.to(dt)
+    return g
