@@ -1,0 +1,1170 @@
+"""Spatial part of torch.nn.functional: convolution, pooling, interpolation, unfold/fold, padding, pixel shuffle.
+
+Every op here computes its forward in numpy with BLAS-backed products (im2col through strided window views,
+or per-dimension resampling matrices) and records a graph node named as PyTorch's. The backward of each op is
+itself one of these ops (conv <-> transposed conv <-> weight gradient, gather <-> scatter, a resampling matrix
+<-> its transpose), so gradients of gradients work too.
+"""
+import math
+import numbers
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .._tensor import Tensor
+from .._ops._common import record, needs_grad
+
+__all__ = [
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+    "lp_pool1d", "lp_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
+    "unfold", "fold", "pad", "pixel_shuffle", "pixel_unshuffle",
+]
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+def _ntuple(v, n, name="argument"):
+    if isinstance(v, Tensor):
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        if len(v) == 1 and n > 1:
+            return tuple(int(v[0]) for _ in range(n))
+        return tuple(int(a) for a in v)
+    return (int(v),) * n
+
+
+def _compute_dtype(np_dtype):
+    """Half-precision math runs in float32 and is rounded back, as PyTorch's CPU kernels accumulate."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind == "f" and np_dtype.itemsize >= 4:
+        return np_dtype
+    if np_dtype.kind in "iub":
+        return np_dtype
+    return np.dtype(np.float32)
+
+
+def _np(t, dt=None):
+    a = t._data
+    if dt is not None and a.dtype != dt:
+        a = a.astype(dt)
+    return a
+
+
+def _wrap(arr, like):
+    """A new tensor with ``like``'s dtype holding ``arr``."""
+    return Tensor._make(np.ascontiguousarray(arr, dtype=like.dtype._np), like.dtype)
+
+
+def _wants(node, i):
+    return node.next_functions[i][0] is not None
+
+
+def _shape_str(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _prod(xs):
+    p = 1
+    for x in xs:
+        p *= int(x)
+    return p
+
+
+# ------------------------------------------------------------------------------------- im2col / col2im kernels
+def _windows(xp, ksize, stride, dilation):
+    """Strided view (…, *out, *ksize) of every receptive field of ``xp`` over its last len(ksize) dims."""
+    nd = len(ksize)
+    eff = tuple((k - 1) * d + 1 for k, d in zip(ksize, dilation))
+    v = sliding_window_view(xp, eff, axis=tuple(range(xp.ndim - nd, xp.ndim)))
+    lead = xp.ndim - nd
+    idx = (slice(None),) * lead + tuple(slice(None, None, s) for s in stride) + \
+        tuple(slice(None, None, d) for d in dilation)
+    return v[idx]
+
+
+def _col2im(cols, full_sp, stride, dilation):
+    """Adjoint of ``_windows``: sum each receptive-field entry of ``cols`` (…, *out, *k) into (…, *full_sp)."""
+    nd = len(full_sp)
+    osp = cols.shape[cols.ndim - 2 * nd: cols.ndim - nd]
+    ksize = cols.shape[cols.ndim - nd:]
+    out = np.zeros(cols.shape[:cols.ndim - 2 * nd] + tuple(full_sp), dtype=cols.dtype)
+    # one strided add per kernel tap: a loop over the (small) kernel, never over output elements
+    for kidx in np.ndindex(*ksize):
+        sl = tuple(slice(k * d, k * d + (o - 1) * s + 1, s) for k, d, o, s in zip(kidx, dilation, osp, stride))
+        out[(Ellipsis,) + sl] += cols[(Ellipsis,) + kidx]
+    return out
+
+
+def _pad_np(x, pads, value=0):
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    return np.pad(x, [(0, 0)] * (x.ndim - len(pads)) + [tuple(p) for p in pads], constant_values=value)
+
+
+def _conv_cols(x, ksize, stride, pads, dilation, groups, osp=None):
+    """im2col of ``x`` (N, C, *S): (G, N*P, Cg*K) and the output spatial shape."""
+    nd = len(ksize)
+    n, c = x.shape[:2]
+    v = _windows(_pad_np(x, pads), ksize, stride, dilation)
+    if osp is not None:
+        v = v[(slice(None), slice(None)) + tuple(slice(0, o) for o in osp)]
+    osp = v.shape[2:2 + nd]
+    cg = c // groups
+    v = v.reshape((n, groups, cg) + osp + tuple(ksize))
+    perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
+    cols = v.transpose(perm).reshape(groups, n * _prod(osp), cg * _prod(ksize))
+    return cols, osp
+
+
+def _grad_rows(gy, groups):
+    """(N, O, *P) -> (G, N*P, Og)."""
+    n, o = gy.shape[:2]
+    p = _prod(gy.shape[2:])
+    return gy.reshape(n, groups, o // groups, p).transpose(1, 0, 3, 2).reshape(groups, n * p, o // groups)
+
+
+def _conv_forward_np(x, w, stride, pads, dilation, groups, osp=None):
+    nd = w.ndim - 2
+    n = x.shape[0]
+    o = w.shape[0]
+    cols, osp = _conv_cols(x, w.shape[2:], stride, pads, dilation, groups, osp)
+    wm = w.reshape(groups, o // groups, -1)
+    out = np.matmul(cols, wm.transpose(0, 2, 1))  # (G, N*P, Og)
+    out = out.reshape((groups, n) + osp + (o // groups,))
+    out = out.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd))).reshape((n, o) + osp)
+    return np.ascontiguousarray(out)
+
+
+def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
+    nd = w.ndim - 2
+    n = gy.shape[0]
+    osp = gy.shape[2:]
+    ksize = w.shape[2:]
+    cg = w.shape[1]
+    cols = np.matmul(_grad_rows(gy, groups), w.reshape(groups, w.shape[0] // groups, -1))  # (G, N*P, Cg*K)
+    cols = cols.reshape((groups, n) + osp + (cg,) + ksize)
+    perm = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
+    cols = cols.transpose(perm).reshape((n, groups * cg) + osp + ksize)
+    full = tuple(s + lo + hi for s, (lo, hi) in zip(in_sp, pads))
+    need = tuple((o - 1) * st + (k - 1) * d + 1 for o, st, k, d in zip(osp, stride, ksize, dilation))
+    big = tuple(max(f, q) for f, q in zip(full, need))
+    xp = _col2im(cols, big, stride, dilation)
+    crop = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(in_sp, pads))
+    return np.ascontiguousarray(xp[crop])
+
+
+def _conv_weight_grad_np(x, gy, ksize, stride, pads, dilation, groups):
+    cols, _ = _conv_cols(x, ksize, stride, pads, dilation, groups, gy.shape[2:])
+    gw = np.matmul(_grad_rows(gy, groups).transpose(0, 2, 1), cols)  # (G, Og, Cg*K)
+    cg = x.shape[1] // groups
+    return gw.reshape((gy.shape[1], cg) + tuple(ksize))
+
+
+class _ConvGeometry:
+    """What a convolution's three bilinear maps share: x (N, C, *x_sp) * w (O, C/G, *k) -> y (N, O, *y_sp)."""
+
+    __slots__ = ("stride", "pads", "dilation", "groups", "x_sp", "y_sp", "ksize")
+
+    def __init__(self, stride, pads, dilation, groups, x_sp, y_sp, ksize):
+        self.stride, self.pads, self.dilation, self.groups = stride, pads, dilation, groups
+        self.x_sp, self.y_sp, self.ksize = tuple(x_sp), tuple(y_sp), tuple(ksize)
+
+
+def _conv_map(kind, a, b, geo):
+    """One of the bilinear maps of a convolution, as a differentiable op on tensors.
+
+    'fwd': (x, w) -> y;  'inp': (gy, w) -> x-shaped (transposed convolution);  'wgt': (x, gy) -> w-shaped.
+    """
+    dt = _compute_dtype(a.dtype._np)
+    an, bn = _np(a, dt), _np(b, dt)
+    g = geo
+    if kind == "fwd":
+        r = _conv_forward_np(an, bn, g.stride, g.pads, g.dilation, g.groups, g.y_sp)
+    elif kind == "inp":
+        r = _conv_input_grad_np(an, bn, g.x_sp, g.stride, g.pads, g.dilation, g.groups)
+    else:
+        r = _conv_weight_grad_np(an, bn, g.ksize, g.stride, g.pads, g.dilation, g.groups)
+    out = _wrap(r, a)
+    if needs_grad(a, b):
+        def backward(node, go):
+            a_, b_ = node.saved(0), node.saved(1)
+            ga = gb = None
+            if kind == "fwd":  # a=x, b=w
+                ga = _conv_map("inp", go, b_, geo) if _wants(node, 0) else None
+                gb = _conv_map("wgt", a_, go, geo) if _wants(node, 1) else None
+            elif kind == "inp":  # a=gy, b=w
+                ga = _conv_map("fwd", go, b_, geo) if _wants(node, 0) else None
+                gb = _conv_map("wgt", go, a_, geo) if _wants(node, 1) else None
+            else:  # a=x, b=gy
+                ga = _conv_map("inp", b_, go, geo) if _wants(node, 0) else None
+                gb = _conv_map("fwd", a_, go, geo) if _wants(node, 1) else None
+            return ga, gb
+        record("ConvolutionBackwardBackward0", out, (a, b), backward, (a, b))
+    return out
+
+
+def _convolution(x, w, bias, geo, transposed):
+    """A recorded ConvolutionBackward0 node over (input, weight, bias)."""
+    dt = _compute_dtype(x.dtype._np)
+    xn, wn = _np(x, dt), _np(w, dt)
+    g = geo
+    if transposed:
+        r = _conv_input_grad_np(xn, wn, g.x_sp, g.stride, g.pads, g.dilation, g.groups)
+    else:
+        r = _conv_forward_np(xn, wn, g.stride, g.pads, g.dilation, g.groups, g.y_sp)
+    if bias is not None:
+        r = r + _np(bias, dt).reshape((1, -1) + (1,) * (r.ndim - 2))
+    out = _wrap(r, x)
+    inputs = (x, w, bias)
+    if needs_grad(*inputs):
+        def backward(node, go):
+            x_, w_ = node.saved(0), node.saved(1)
+            gx = gw = gb = None
+            if transposed:
+                if _wants(node, 0):
+                    gx = _conv_map("fwd", go, w_, geo)
+                if _wants(node, 1):
+                    gw = _conv_map("wgt", go, x_, geo)
+            else:
+                if _wants(node, 0):
+                    gx = _conv_map("inp", go, w_, geo)
+                if _wants(node, 1):
+                    gw = _conv_map("wgt", x_, go, geo)
+            if bias is not None and _wants(node, 2):
+                gb = go.sum([0] + list(range(2, go.dim())))
+            return gx, gw, gb
+        record("ConvolutionBackward0", out, inputs, backward, (x, w), ("input", "weight"))
+    return out
+
+
+def _conv_checks(x, w, bias, nd, name, groups, transposed):
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
+                           f"input of size: {_shape_str(x.shape)}")
+    if x.dtype != w.dtype:
+        # PyTorch names the input's dtype as the expected one
+        raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(w.dtype)}")
+    if bias is not None and bias.dtype != x.dtype:
+        raise RuntimeError(f"Input type ({_c_name(x.dtype)}) and bias type ({_c_name(bias.dtype)}) should be the "
+                           "same")
+    if w.dim() != nd + 2:
+        raise RuntimeError(f"weight should have at least three dimensions" if w.dim() < 3 else
+                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input "
+                           f"{_shape_str(x.shape)}, but got weight of size {_shape_str(w.shape)} instead")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+
+
+def _scalar_name(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+            "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+            "complex64": "ComplexFloat", "complex128": "ComplexDouble"}.get(_dt_name(dt), str(dt))
+
+
+def _c_name(dt):
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "int64": "long int", "int32": "int"}.get(_dt_name(dt), str(dt))
+
+
+def _dt_name(dt):
+    return str(dt).replace("torch.", "")
+
+
+def _conv_nd(x, w, bias, stride, padding, dilation, groups, nd, name):
+    _conv_checks(x, w, bias, nd, name, groups, False)
+    unbatched = x.dim() == nd + 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    stride = _ntuple(stride, nd)
+    dilation = _ntuple(dilation, nd)
+    ksize = tuple(w.shape[2:])
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = [(0, 0)] * nd
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            pads = []
+            for k, d in zip(ksize, dilation):
+                total = d * (k - 1)
+                pads.append((total // 2, total - total // 2))
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        p = _ntuple(padding, nd)
+        if any(v < 0 for v in p):
+            raise RuntimeError("negative padding is not supported")
+        pads = [(v, v) for v in p]
+    n, c = x.shape[:2]
+    if c != w.shape[1] * groups or w.shape[0] % groups:
+        if w.shape[0] % groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                               f"but got weight of size {_shape_str(w.shape)} instead")
+        raise RuntimeError(f"Given groups={groups}, weight of size {_shape_str(w.shape)}, expected input"
+                           f"{_shape_str(x.shape)} to have {w.shape[1] * groups} channels, but got {c} channels "
+                           "instead")
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != w.shape[0]):
+        raise RuntimeError(f"Given weight of size {_shape_str(w.shape)}, expected bias to be 1-dimensional with "
+                           f"{w.shape[0]} elements, but got bias of size {_shape_str(bias.shape)} instead")
+    x_sp = tuple(x.shape[2:])
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x_sp, pads))
+    eff = tuple((k - 1) * d + 1 for k, d in zip(ksize, dilation))
+    if any(p < e for p, e in zip(padded, eff)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                           f"Kernel size: ({' x '.join(map(str, eff))}). Kernel size can't be greater than actual "
+                           "input size")
+    y_sp = tuple((p - e) // s + 1 for p, e, s in zip(padded, eff, stride))
+    geo = _ConvGeometry(stride, pads, dilation, groups, x_sp, y_sp, ksize)
+    out = _convolution(x, w, bias, geo, False)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Applies a 1D convolution over an input signal composed of several input planes."""
+    return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Applies a 2D convolution over an input image composed of several input planes."""
+    return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Applies a 3D convolution over an input image composed of several input planes."""
+    return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dilation, nd, name):
+    _conv_checks(x, w, bias, nd, name, groups, True)
+    unbatched = x.dim() == nd + 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' (position 5) must be tuple of ints, not str")
+    stride = _ntuple(stride, nd)
+    dilation = _ntuple(dilation, nd)
+    p = _ntuple(padding, nd)
+    op = _ntuple(output_padding, nd)
+    ksize = tuple(w.shape[2:])
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(v < 0 for v in p):
+        raise RuntimeError("negative padding is not supported")
+    if any(o >= s and o >= d for o, s, d in zip(op, stride, dilation)):
+        names = ["depth", "height", "width"][3 - nd:] if nd > 1 else ["width"]
+        if nd == 2:
+            raise RuntimeError(
+                f"output padding must be smaller than either stride or dilation, but got output_padding_height: "
+                f"{op[0]} output_padding_width: {op[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+                f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                           + " ".join(f"output_padding_{nm}: {o}" for nm, o in zip(names, op)))
+    c = x.shape[1]
+    if c != w.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {_shape_str(w.shape)}, expected input"
+                           f"{_shape_str(x.shape)} to have {w.shape[0]} channels, but got {c} channels instead")
+    if c % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                           f"but got weight of size {_shape_str(w.shape)} instead")
+    cout = w.shape[1] * groups
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != cout):
+        raise RuntimeError(f"Given transposed=1, weight of size {_shape_str(w.shape)}, expected bias to be "
+                           f"1-dimensional with {cout} elements, but got bias of size {_shape_str(bias.shape)} "
+                           "instead")
+    in_sp = tuple(x.shape[2:])
+    out_sp = tuple((i - 1) * s - 2 * pp + d * (k - 1) + o + 1
+                   for i, s, pp, d, k, o in zip(in_sp, stride, p, dilation, ksize, op))
+    if any(o <= 0 for o in out_sp):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, in_sp))}). Calculated output size "
+                           f"per channel: ({' x '.join(map(str, out_sp))}). Output size is too small")
+    # the transposed convolution is the input-gradient map of the convolution from out_sp to in_sp
+    geo = _ConvGeometry(stride, [(v, v) for v in p], dilation, groups, out_sp, in_sp, ksize)
+    out = _convolution(x, w, bias, geo, True)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Applies a 1D transposed convolution operator over an input signal composed of several input planes."""
+    return _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+                              "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Applies a 2D transposed convolution operator over an input image composed of several input planes."""
+    return _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+                              "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Applies a 3D transposed convolution operator over an input image composed of several input planes."""
+    return _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                              "conv_transpose3d")
+
+
+# ----------------------------------------------------------------------------- gather / scatter over planes
+def _gather_op(x, idx, nsp, name, back_name, per_plane=False):
+    """out[..., j] = x[..., idx[..., j]] over the flattened last ``nsp`` dims of ``x``.
+
+    ``idx`` holds int64 flat indices into the input plane: shaped like the output's spatial dims (shared by all
+    planes) or, with ``per_plane``, like the whole output. The backward is the matching scatter-add.
+    """
+    in_sp = tuple(x.shape[x.dim() - nsp:])
+    lead = tuple(x.shape[:x.dim() - nsp])
+    xf = x._data.reshape(lead + (_prod(in_sp),))
+    if per_plane:
+        r = np.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
+    else:
+        r = xf[..., idx.reshape(-1)].reshape(lead + idx.shape)
+    out = Tensor._make(np.ascontiguousarray(r), x.dtype)
+    if needs_grad(x):
+        def backward(node, go):
+            return (_scatter_op(go, idx, in_sp, back_name, name, per_plane),)
+        record(name, out, (x,), backward)
+    return out
+
+
+def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
+    """Adjoint of ``_gather_op``: sums ``g``'s entries into zero planes of shape ``in_sp`` at ``idx``."""
+    plane = _prod(in_sp)
+    gn = g._data
+    if per_plane:
+        lead = gn.shape[:gn.ndim - len(in_sp)]  # output and input planes have the same rank
+    else:
+        lead = gn.shape[:gn.ndim - idx.ndim]
+    nlead = _prod(lead)
+    offs = (np.arange(nlead, dtype=np.int64) * plane)[:, None]
+    flat = idx.reshape(nlead if per_plane else 1, -1) + offs
+    r = np.bincount(flat.reshape(-1), weights=gn.reshape(-1).astype(np.float64), minlength=nlead * plane)
+    r = r.reshape(tuple(lead) + tuple(in_sp)).astype(g.dtype._np)
+    out = Tensor._make(np.ascontiguousarray(r), g.dtype)
+    if needs_grad(g):
+        def backward(node, go):
+            return (_gather_op(go, idx, len(in_sp), back_name, name, per_plane),)
+        record(name, out, (g,), backward)
+    return out
+
+
+# ------------------------------------------------------------------------- separable resampling (matrices)
+def _separable_op(x, mats, name):
+    """Apply one (out_d, in_d) matrix along each of the last len(mats) dims; the backward applies transposes."""
+    nsp = len(mats)
+    dt = _compute_dtype(x.dtype._np)
+    r = _np(x, dt)
+    for d, m in enumerate(mats):
+        if m is None:
+            continue
+        axis = r.ndim - nsp + d
+        r = np.moveaxis(np.tensordot(r, m.astype(dt, copy=False), axes=([axis], [1])), -1, axis)
+    out = Tensor._make(np.ascontiguousarray(r.astype(x.dtype._np, copy=False)), x.dtype)
+    if needs_grad(x):
+        def backward(node, go):
+            return (_separable_op(go, [None if m is None else m.T for m in mats], name + "Backward"),)
+        record(name, out, (x,), backward)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- pooling
+def _pool_out_size(length, k, s, p, d, ceil_mode):
+    num = length + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)
+    out = num // s + 1
+    if ceil_mode and (out - 1) * s >= length + p:
+        out -= 1
+    return out
+
+
+def _pool_args(kernel_size, stride, padding, dilation, nd):
+    k = _ntuple(kernel_size, nd)
+    s = _ntuple(stride, nd) if stride is not None and not (isinstance(stride, (list, tuple)) and len(stride) == 0) \
+        else k
+    p = _ntuple(padding, nd)
+    d = _ntuple(dilation, nd)
+    return k, s, p, d
+
+
+def _pool_checks(x, k, s, p, d, nd, name):
+    if any(v <= 0 for v in k):
+        raise RuntimeError(f"{name}(): kernel_size must be greater than zero, but got "
+                           + " ".join(f"k{n}: {v}" for n, v in zip("hw" if nd == 2 else "w", k)))
+    if any(v <= 0 for v in s):
+        raise RuntimeError("stride should be greater than zero, but got " +
+                           " ".join(f"d{n}: {v}" for n, v in zip("hw" if nd == 2 else "w", s)))
+    for kk, pp, dd in zip(k, p, d):
+        if pp > ((kk - 1) * dd + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                               f"kernel_size={kk} and dilation={dd}")
+
+
+def _pool_size_check(x, in_sp, out_sp):
+    if any(o <= 0 for o in out_sp):
+        c = x.shape[-len(in_sp) - 1]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, (c,) + tuple(in_sp)))}). Calculated output size: "
+                           f"({'x'.join(map(str, (c,) + tuple(out_sp)))}). Output size is too small")
+
+
+def _index_tables_max(x_sp, out_sp, k, s, p, d):
+    """Per dim, (out, k) tables of input positions (may fall outside [0, L): those are padding)."""
+    return [np.arange(o)[:, None] * ss - pp + np.arange(kk)[None, :] * dd
+            for o, kk, ss, pp, dd in zip(out_sp, k, s, p, d)]
+
+
+def _max_by_tables(x, tables, name):
+    """Max over windows given by per-dim position tables; returns (values, flat indices into the input plane)."""
+    nd = len(tables)
+    xn = x._data
+    in_sp = xn.shape[xn.ndim - nd:]
+    lo = [max(0, -int(t.min())) for t in tables]
+    hi = [max(0, int(t.max()) - (L - 1)) for t, L in zip(tables, in_sp)]
+    if np.issubdtype(xn.dtype, np.floating) or xn.dtype.kind == "V" or str(xn.dtype) == "bfloat16":
+        fill = -np.inf
+    else:
+        fill = np.iinfo(xn.dtype).min
+    xp = _pad_np(xn, list(zip(lo, hi)), fill) if any(lo) or any(hi) else xn
+    out_sp = tuple(t.shape[0] for t in tables)
+    ksz = tuple(t.shape[1] for t in tables)
+    fancy = []
+    for i, t in enumerate(tables):
+        shape = [1] * (2 * nd)
+        shape[i] = t.shape[0]
+        shape[nd + i] = t.shape[1]
+        fancy.append((t + lo[i]).reshape(shape))
+    vals = xp[(Ellipsis,) + tuple(fancy)]  # (..., *out, *k)
+    lead = vals.shape[:vals.ndim - 2 * nd]
+    vals = vals.reshape(lead + out_sp + (_prod(ksz),))
+    valid = np.ones(out_sp + ksz, dtype=bool)
+    for i, (t, L) in enumerate(zip(tables, in_sp)):
+        shape = [1] * (2 * nd)
+        shape[i] = t.shape[0]
+        shape[nd + i] = t.shape[1]
+        valid &= ((t >= 0) & (t < L)).reshape(shape)
+    # np.argmax returns the first maximum and the first NaN, which is the element PyTorch picks
+    am = np.argmax(vals, axis=-1)
+    if not valid.all():
+        # a window whose valid elements all equal the padding value must still point at a valid element
+        valid_flat = valid.reshape(out_sp + (-1,))
+        chosen = np.take_along_axis(np.broadcast_to(valid_flat, vals.shape), am[..., None], axis=-1)[..., 0]
+        am = np.where(chosen, am, np.argmax(valid_flat, axis=-1))
+    kpos = np.unravel_index(am, ksz)
+    flat = np.zeros(am.shape, dtype=np.int64)
+    for i, t in enumerate(tables):
+        oshape = [1] * nd
+        oshape[i] = t.shape[0]
+        ogrid = np.arange(t.shape[0]).reshape(oshape)
+        pos = t[ogrid, kpos[i]]
+        flat = flat * in_sp[i] + pos
+    return flat
+
+
+def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name):
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, nd)
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    _pool_checks(x, k, s, p, d, nd, name)
+    in_sp = tuple(x.shape[x.dim() - nd:])
+    out_sp = tuple(_pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(in_sp, k, s, p, d))
+    _pool_size_check(x, in_sp, out_sp)
+    idx = _max_by_tables(x, _index_tables_max(in_sp, out_sp, k, s, p, d), name)
+    out = _gather_op(x, idx, nd, f"MaxPool{nd}DWithIndicesBackward0", f"MaxPool{nd}DWithIndicesBackwardBackward0",
+                     per_plane=True)
+    return out, Tensor._make(idx)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    """2D max pooling that returns (output, indices)."""
+    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Applies a 2D max pooling over an input signal composed of several input planes."""
+    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d")
+    return (out, idx) if return_indices else out
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    """3D max pooling that returns (output, indices)."""
+    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d")
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Applies a 3D max pooling over an input signal composed of several input planes."""
+    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d")
+    return (out, idx) if return_indices else out
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    """1D max pooling that returns (output, indices)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("max_pool1d() Expected 2D or 3D input tensor, but got " + _shape_str(input.shape))
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
+    out, idx = _max_pool_nd(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, ceil_mode, 2, "max_pool1d")
+    return out.squeeze(-2), idx.squeeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Applies a 1D max pooling over an input signal composed of several input planes."""
+    out, idx = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return (out, idx) if return_indices else out
+
+
+def _avg_matrix(L, o, k, s, p, ceil_mode, count_include_pad, divisor_override):
+    """(o, L) averaging matrix of one pooled dim (the divisor folded in when it factorizes)."""
+    m = np.zeros((o, L), dtype=np.float64)
+    for i in range(o):  # builds an (out, in) table: cost O(out) per dim, not per element
+        start = i * s - p
+        end = min(start + k, L + p)
+        pool = end - start
+        a, b = max(start, 0), min(end, L)
+        if b <= a:
+            continue
+        if divisor_override:
+            m[i, a:b] = 1.0
+        elif count_include_pad:
+            m[i, a:b] = 1.0 / pool
+        else:
+            m[i, a:b] = 1.0 / (b - a)
+    return m
+
+
+def _avg_pool_nd(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd, name):
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, nd)
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    _pool_checks(x, k, s, p, (1,) * nd, nd, name)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    in_sp = tuple(x.shape[x.dim() - nd:])
+    out_sp = tuple(_pool_out_size(L, kk, ss, pp, 1, ceil_mode) for L, kk, ss, pp in zip(in_sp, k, s, p))
+    _pool_size_check(x, in_sp, out_sp)
+    mats = [_avg_matrix(L, o, kk, ss, pp, ceil_mode, count_include_pad, divisor_override)
+            for L, o, kk, ss, pp in zip(in_sp, out_sp, k, s, p)]
+    if divisor_override:
+        mats[0] = mats[0] / float(divisor_override)
+    return _separable_op(x, mats, f"AvgPool{nd}DBackward0")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Applies 2D average-pooling operation in kH x kW regions by step size sH x sW steps."""
+    return _avg_pool_nd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
+                        "avg_pool2d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Applies 3D average-pooling operation in kT x kH x kW regions by step size sT x sH x sW steps."""
+    return _avg_pool_nd(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3,
+                        "avg_pool3d")
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Applies a 1D average pooling over an input signal composed of several input planes."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("avg_pool1d() Expected 2D or 3D input tensor, but got " + _shape_str(input.shape))
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1)
+    out = _avg_pool_nd(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, ceil_mode, count_include_pad, None, 2,
+                       "avg_pool1d")
+    return out.squeeze(-2)
+
+
+def _adaptive_ranges(L, o):
+    starts = (np.arange(o) * L) // o
+    ends = -((-(np.arange(o) + 1) * L) // o)
+    return starts, ends
+
+
+def _adaptive_sizes(x, output_size, nd, name):
+    if x.dim() not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {_shape_str(x.shape)}")
+    if isinstance(output_size, (list, tuple)):
+        osz = tuple(output_size)
+        if len(osz) == 1 and nd > 1:
+            osz = osz * nd
+    else:
+        osz = (output_size,) * nd
+    in_sp = tuple(x.shape[x.dim() - nd:])
+    osz = tuple(int(L) if o is None else int(o) for o, L in zip(osz, in_sp))
+    for i in range(1, x.dim()):
+        if x.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {_shape_str(x.shape)} with dimension {i} being empty")
+    return in_sp, osz
+
+
+def _adaptive_avg_nd(x, output_size, nd, name):
+    in_sp, osz = _adaptive_sizes(x, output_size, nd, name)
+    mats = []
+    for L, o in zip(in_sp, osz):
+        st, en = _adaptive_ranges(L, o)
+        m = np.zeros((o, L))
+        for i in range(o):
+            m[i, st[i]:en[i]] = 1.0 / (en[i] - st[i])
+        mats.append(m)
+    return _separable_op(x, mats, f"AdaptiveAvgPool{nd}DBackward0")
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Applies a 2D adaptive average pooling over an input signal composed of several input planes."""
+    in_sp, osz = _adaptive_sizes(input, output_size, 2, "adaptive_avg_pool2d")
+    if osz == (1, 1):
+        # PyTorch takes the mean over the plane for a 1x1 output
+        return input.mean((-1, -2), keepdim=True)
+    return _adaptive_avg_nd(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Applies a 3D adaptive average pooling over an input signal composed of several input planes."""
+    return _adaptive_avg_nd(input, output_size, 3, "adaptive_avg_pool3d")
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Applies a 1D adaptive average pooling over an input signal composed of several input planes."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("adaptive_avg_pool1d() argument 'input' (position 1) must be 2D or 3D, but got "
+                           + _shape_str(input.shape))
+    o = _ntuple(output_size, 1)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + o).squeeze(-2)
+
+
+def _adaptive_max_nd(x, output_size, nd, name):
+    in_sp, osz = _adaptive_sizes(x, output_size, nd, name)
+    tables = []
+    for L, o in zip(in_sp, osz):
+        st, en = _adaptive_ranges(L, o)
+        kmax = int((en - st).max())
+        # short windows repeat their last position: a repeated element cannot change a max or its first index
+        t = np.minimum(st[:, None] + np.arange(kmax)[None, :], (en - 1)[:, None])
+        tables.append(t)
+    idx = _max_by_tables(x, tables, name)
+    out = _gather_op(x, idx, nd, f"AdaptiveMaxPool{nd}DBackward0", f"AdaptiveMaxPool{nd}DBackwardBackward0",
+                     per_plane=True)
+    return out, Tensor._make(idx)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    """2D adaptive max pooling that returns (output, indices)."""
+    return _adaptive_max_nd(input, output_size, 2, "adaptive_max_pool2d")
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Applies a 2D adaptive max pooling over an input signal composed of several input planes."""
+    out, idx = _adaptive_max_nd(input, output_size, 2, "adaptive_max_pool2d")
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    """3D adaptive max pooling that returns (output, indices)."""
+    return _adaptive_max_nd(input, output_size, 3, "adaptive_max_pool3d")
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Applies a 3D adaptive max pooling over an input signal composed of several input planes."""
+    out, idx = _adaptive_max_nd(input, output_size, 3, "adaptive_max_pool3d")
+    return (out, idx) if return_indices else out
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    """1D adaptive max pooling that returns (output, indices)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("adaptive_max_pool1d() argument 'input' (position 1) must be 2D or 3D, but got "
+                           + _shape_str(input.shape))
+    o = _ntuple(output_size, 1)
+    out, idx = _adaptive_max_nd(input.unsqueeze(-2), (1,) + o, 2, "adaptive_max_pool2d")
+    return out.squeeze(-2), idx.squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Applies a 1D adaptive max pooling over an input signal composed of several input planes."""
+    out, idx = adaptive_max_pool1d_with_indices(input, output_size)
+    return (out, idx) if return_indices else out
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Applies a 2D power-average pooling over an input signal composed of several input planes."""
+    kw, kh = _ntuple(kernel_size, 2)
+    if stride is not None:
+        out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg_pool2d(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kw * kh).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Applies a 1D power-average pooling over an input signal composed of several input planes."""
+    if stride is not None:
+        out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg_pool1d(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kernel_size).pow(1.0 / norm_type)
+
+
+# --------------------------------------------------------------------------------------------- interpolate
+def _linear_matrix(L, o, align_corners, scale, compute):
+    """(o, L) matrix of 1-D linear interpolation, with PyTorch's source-index rule."""
+    if align_corners:
+        sc = (L - 1) / (o - 1) if o > 1 else 0.0
+    else:
+        sc = (1.0 / scale) if (scale is not None and scale > 0) else L / o
+    sc = compute(sc)
+    dst = np.arange(o, dtype=compute)
+    if align_corners:
+        src = dst * sc
+    else:
+        src = np.maximum(sc * (dst + compute(0.5)) - compute(0.5), compute(0))
+    i0 = src.astype(np.int64)
+    i1 = np.where(i0 < L - 1, i0 + 1, i0)
+    l1 = src - i0.astype(compute)
+    l0 = compute(1) - l1
+    m = np.zeros((o, L), dtype=np.float64)
+    np.add.at(m, (np.arange(o), i0), l0.astype(np.float64))
+    np.add.at(m, (np.arange(o), i1), l1.astype(np.float64))
+    return m
+
+
+def _cubic_matrix(L, o, align_corners, scale, compute):
+    a = -0.75
+    if align_corners:
+        sc = (L - 1) / (o - 1) if o > 1 else 0.0
+    else:
+        sc = (1.0 / scale) if (scale is not None and scale > 0) else L / o
+    sc = compute(sc)
+    dst = np.arange(o, dtype=compute)
+    src = dst * sc if align_corners else sc * (dst + compute(0.5)) - compute(0.5)
+    fl = np.floor(src)
+    t = (src - fl).astype(np.float64)
+    i0 = fl.astype(np.int64)
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    coeffs = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    m = np.zeros((o, L), dtype=np.float64)
+    for j, c in enumerate(coeffs):
+        np.add.at(m, (np.arange(o), np.clip(i0 - 1 + j, 0, L - 1)), c)
+    return m
+
+
+def _nearest_index(L, o, scale, exact):
+    if o == L and not exact:
+        return np.arange(o)
+    if o == 2 * L and not exact:
+        return np.arange(o) >> 1
+    sc = np.float32((1.0 / scale) if (scale is not None and scale > 0) else L / o)
+    dst = np.arange(o, dtype=np.float32)
+    src = np.floor((dst + np.float32(0.5)) * sc) if exact else np.floor(dst * sc)
+    return np.minimum(src.astype(np.int64), L - 1)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Down/up samples the input to the given size or by the given scale_factor."""
+    nd = input.dim() - 2
+    modes = {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"}
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear "
+                             "| bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported by tritongrad")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if nd < 1:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    in_sp = tuple(input.shape[2:])
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != nd:
+                raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(in_sp)} and output size of {list(size)}. Please "
+                                 "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, "
+                                 "...,oK) format.")
+            out_sp = tuple(int(s) for s in size)
+        else:
+            out_sp = (int(size),) * nd
+        scales = [None] * nd
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != nd:
+                raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got "
+                                 f"input with spatial dimensions of {list(in_sp)} and scale_factor of shape "
+                                 f"{list(scale_factor)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                                 "and scale_factor in (s1, s2, ...,sK) format.")
+            sfs = [float(v) for v in scale_factor]
+        else:
+            sfs = [float(scale_factor)] * nd
+        out_sp = tuple(int(math.floor(float(L) * f)) for L, f in zip(in_sp, sfs))
+        scales = [None] * nd if recompute_scale_factor else sfs
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if mode not in modes:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+                                  f"nearest-exact (got {mode})")
+    need = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+    if mode in need and need[mode] != nd:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {need[mode] + 2}D input")
+    if mode == "area":
+        if nd == 1:
+            return adaptive_avg_pool1d(input, out_sp)
+        if nd == 2:
+            return adaptive_avg_pool2d(input, out_sp)
+        return adaptive_avg_pool3d(input, out_sp)
+    if any(o <= 0 for o in out_sp):
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({', '.join(f'{n[0]}: {v}' for n, v in zip(('D', 'H', 'W')[3 - nd:], in_sp))}) "
+                           f"output ({', '.join(f'{n[0]}: {v}' for n, v in zip(('D', 'H', 'W')[3 - nd:], out_sp))})")
+    if mode in ("nearest", "nearest-exact"):
+        exact = mode == "nearest-exact"
+        idx = None
+        for i, (L, o, sc) in enumerate(zip(in_sp, out_sp, scales)):
+            ii = _nearest_index(L, o, sc, exact)
+            idx = ii if idx is None else idx[..., None] * L + ii
+        tag = "NearestExact" if exact else "Nearest"
+        return _gather_op(input, idx.astype(np.int64), nd, f"Upsample{tag}{nd}DBackward0",
+                          f"Upsample{tag}{nd}DBackwardBackward0")
+    compute = np.float64 if input.dtype._np == np.float64 else np.float32
+    make = _cubic_matrix if mode == "bicubic" else _linear_matrix
+    mats = [make(L, o, align_corners, sc, compute) for L, o, sc in zip(in_sp, out_sp, scales)]
+    tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}[mode]
+    return _separable_op(input, mats, f"Upsample{tag}Backward0")
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated alias of interpolate."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated: nearest-neighbour interpolate."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated: bilinear interpolate with align_corners=True."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ------------------------------------------------------------------------------------------- unfold / fold
+def _im2col_op(x, k, d, p, s):
+    n, c = x.shape[:2]
+    v = _windows(_pad_np(x._data, [(pp, pp) for pp in p]), k, s, d)  # (N, C, *O, *k)
+    osp = v.shape[2:4]
+    cols = v.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * _prod(k), _prod(osp))
+    out = Tensor._make(np.ascontiguousarray(cols), x.dtype)
+    in_sp = tuple(x.shape[2:])
+    if needs_grad(x):
+        def backward(node, go):
+            return (_col2im_op(go, in_sp, k, d, p, s),)
+        record("Im2ColBackward0", out, (x,), backward)
+    return out
+
+
+def _col2im_op(cols, out_sp, k, d, p, s):
+    n, ck, L = cols.shape
+    c = ck // _prod(k)
+    full = tuple(o + 2 * pp for o, pp in zip(out_sp, p))
+    osp = tuple((f - ((kk - 1) * dd + 1)) // ss + 1 for f, kk, dd, ss in zip(full, k, d, s))
+    cn = cols._data.reshape((n, c) + tuple(k) + osp).transpose(0, 1, 4, 5, 2, 3)
+    xp = _col2im(cn, full, s, d)
+    r = xp[(slice(None), slice(None)) + tuple(slice(pp, pp + o) for pp, o in zip(p, out_sp))]
+    out = Tensor._make(np.ascontiguousarray(r), cols.dtype)
+    if needs_grad(cols):
+        def backward(node, go):
+            return (_im2col_op(go, k, d, p, s),)
+        record("Col2ImBackward0", out, (cols,), backward)
+    return out
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Extracts sliding local blocks from a batched input tensor (im2col)."""
+    if input.dim() not in (3, 4):
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:"
+                           + _shape_str(input.shape))
+    k, d, p, s = (_ntuple(v, 2) for v in (kernel_size, dilation, padding, stride))
+    unbatched = input.dim() == 3
+    x = input.unsqueeze(0) if unbatched else input
+    in_sp = tuple(x.shape[2:])
+    osp = tuple((L + 2 * pp - (dd * (kk - 1) + 1)) // ss + 1 for L, kk, dd, pp, ss in zip(in_sp, k, d, p, s))
+    if any(o < 1 for o in osp):
+        raise RuntimeError(f"Given input with spatial size ({in_sp[0]}, {in_sp[1]}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array of "
+                           f"sliding blocks as ({osp[0]}, {osp[1]}), but its components must be at least one.")
+    out = _im2col_op(x, k, d, p, s)
+    return out.squeeze(0) if unbatched else out
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Combines an array of sliding local blocks into a large containing tensor (col2im)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("Expected 2D or 3D (batch mode) input tensor with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {_shape_str(input.shape)}")
+    osz, k, d, p, s = (_ntuple(v, 2) for v in (output_size, kernel_size, dilation, padding, stride))
+    unbatched = input.dim() == 2
+    x = input.unsqueeze(0) if unbatched else input
+    kk = _prod(k)
+    if x.shape[1] % kk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={x.shape[1]} and kernel_size=({k[0]}, {k[1]})")
+    blocks = tuple((o + 2 * pp - (dd * (kq - 1) + 1)) // ss + 1 for o, kq, dd, pp, ss in zip(osz, k, d, p, s))
+    if _prod(blocks) != x.shape[2]:
+        raise RuntimeError(f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), dilation=({d[0]}, "
+                           f"{d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected size of input's "
+                           f"dimension 2 to match the calculated number of sliding blocks {blocks[0]} * {blocks[1]} = "
+                           f"{_prod(blocks)}, but got input.size(2)={x.shape[2]}.")
+    out = _col2im_op(x, osz, k, d, p, s)
+    return out.squeeze(0) if unbatched else out
+
+
+# ------------------------------------------------------------------------------------------------- padding
+def _constant_pad_op(x, pad, value):
+    nd = len(pad) // 2
+    xn = x._data
+    pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(nd)][::-1]  # last dim first in ``pad``
+    lead = xn.ndim - nd
+    crop = [slice(None)] * lead
+    grow = [(0, 0)] * lead
+    new_shape = list(xn.shape[:lead])
+    for (lo, hi), L in zip(pairs, xn.shape[lead:]):
+        crop.append(slice(max(-lo, 0), L - max(-hi, 0)))
+        grow.append((max(lo, 0), max(hi, 0)))
+        new = L + lo + hi
+        if new < 0:
+            raise RuntimeError(f"The input size {L}, plus negative padding {lo} and {hi} resulted in a negative output "
+                               f"size, which is invalid. Check dimension {len(new_shape)} of your input.")
+        new_shape.append(new)
+    r = xn[tuple(crop)]
+    if any(g != (0, 0) for g in grow):
+        r = np.pad(r, grow, constant_values=value)
+    out = Tensor._make(np.ascontiguousarray(r.reshape(new_shape)), x.dtype)
+    if needs_grad(x):
+        def backward(node, go):
+            return (_constant_pad_op(go, [-v for v in pad], 0),)
+        record("ConstantPadNdBackward0", out, (x,), backward)
+    return out
+
+
+def _pad_index(L, lo, hi, mode):
+    j = np.arange(-lo, L + hi)
+    if mode == "reflect":
+        period = 2 * (L - 1) if L > 1 else 1
+        j = np.abs(j) % period if L > 1 else np.zeros_like(j)
+        j = np.where(j >= L, period - j, j)
+    elif mode == "replicate":
+        j = np.clip(j, 0, L - 1)
+    else:
+        j = j % L
+    return j
+
+
+_PAD_ERR = ("Padding size {n} is not supported for {d}D input tensor.\nSupported combinations for non-constant "
+            "padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: padding size "
+            "= 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pads tensor (``pad`` lists (left, right) pairs starting from the last dimension)."""
+    pad = [int(v) for v in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.dim()}")
+    if mode == "constant":
+        return _constant_pad_op(input, pad, 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    nd = len(pad) // 2
+    if not (1 <= nd <= 3 and input.dim() in (nd + 1, nd + 2)):
+        raise NotImplementedError(_PAD_ERR.format(n=len(pad), d=input.dim()))
+    in_sp = tuple(input.shape[input.dim() - nd:])
+    pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(nd)][::-1]
+    for dim_i, ((lo, hi), L) in enumerate(zip(pairs, in_sp)):
+        dim = input.dim() - nd + dim_i
+        if mode == "reflect" and (lo >= L or hi >= L):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
+                               f"got: padding ({lo}, {hi}) at dimension {dim} of input {_shape_str(input.shape)}")
+        if mode == "circular" and (lo > L or hi > L):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+    idx = None
+    for (lo, hi), L in zip(pairs, in_sp):
+        ii = _pad_index(L, lo, hi, mode)
+        idx = ii if idx is None else idx[..., None] * L + ii
+    if mode == "circular":
+        name = "CopySlices"
+    else:
+        name = ("ReflectionPad" if mode == "reflect" else "ReplicationPad") + f"{nd}DBackward0"
+    return _gather_op(input, idx.astype(np.int64), nd, name, name.replace("Backward0", "BackwardBackward0"))
+
+
+# ------------------------------------------------------------------------------------------- pixel shuffle
+def _shuffle_op(x, r, down):
+    xn = x._data
+    lead = xn.shape[:-3]
+    c, h, w = xn.shape[-3:]
+    nl = len(lead)
+    if not down:
+        oc = c // (r * r)
+        t = xn.reshape(lead + (oc, r, r, h, w))
+        t = t.transpose(tuple(range(nl)) + tuple(nl + i for i in (0, 3, 1, 4, 2)))
+        res = t.reshape(lead + (oc, h * r, w * r))
+    else:
+        oh, ow = h // r, w // r
+        t = xn.reshape(lead + (c, oh, r, ow, r))
+        t = t.transpose(tuple(range(nl)) + tuple(nl + i for i in (0, 2, 4, 1, 3)))
+        res = t.reshape(lead + (c * r * r, oh, ow))
+    out = Tensor._make(np.ascontiguousarray(res), x.dtype)
+    if needs_grad(x):
+        def backward(node, go):
+            return (_shuffle_op(go, r, not down),)
+        record("PixelUnshuffleBackward0" if down else "PixelShuffleBackward0", out, (x,), backward)
+    return out
+
+
+def pixel_shuffle(input, upscale_factor):
+    """Rearranges (*, C*r^2, H, W) into (*, C, H*r, W*r)."""
+    r = int(upscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    return _shuffle_op(input, r, False)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """Rearranges (*, C, H*r, W*r) into (*, C*r^2, H, W)."""
+    r = int(downscale_factor)
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    h, w = input.shape[-2:]
+    if h % r:
+        raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)={h}"
+                           f" is not divisible by {r}")
+    if w % r:
+        raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w}"
+                           f" is not divisible by {r}")
+    return _shuffle_op(input, r, True)
