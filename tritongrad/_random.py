@@ -710,7 +710,7 @@ def _update_to(to, dtype):
 def _int_of_cast(v, dtype):
     """int64(static_cast<scalar_t>(v)) for an int64 v."""
     x = float(np.array(v, dtype=_f64).astype(dtype._np).astype(_f64)) if dtype is not D.float64 else float(v)
-    if x >= 2.0 ** 63:
+    if not math.isfinite(x) or x >= 2.0 ** 63 or x < -2.0 ** 63:
         return -(1 << 63)  # the x86 conversion of an out-of-range double
     return int(x)
 
@@ -811,9 +811,7 @@ def _random_from_to_open(self, frm, gen):
     dtype = self.dtype
     if frm == -(1 << 63):
         if dtype not in (D.int64, D.float64, D.float32, D.bfloat16):
-            if dtype.name in _RANDOM_DTYPES or dtype in (D.uint16, D.uint32, D.uint64):
-                if dtype is D.float16:
-                    raise _not_implemented("random_full_64_bits_range_kernel_cpu", dtype)
+            if dtype in (D.int8, D.uint8, D.int16, D.int32):
                 raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and "
                                    "bfloat16")
             raise _not_implemented("random_full_64_bits_range_kernel_cpu", dtype)
@@ -877,7 +875,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     p = float(p)
     if not (0 <= p <= 1):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    if self.dtype.is_complex:
+    if self.dtype.name not in _RANDOM_DTYPES:
         raise _not_implemented("bernoulli_scalar_cpu_", self.dtype)
     _check_writable(self)
     n = self._data.size
@@ -889,7 +887,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 def _bernoulli_tensor_(self, p, gen):
     if not p.dtype.is_floating_point:
         raise _not_implemented("bernoulli_tensor_cpu_p_", p.dtype)
-    if self.dtype.is_complex:
+    if self.dtype.name not in _RANDOM_DTYPES:
         raise _not_implemented("bernoulli_tensor_cpu_self_", self.dtype)
     _check_writable(self)
     shape = self._data.shape
@@ -971,7 +969,7 @@ def geometric_(self, p, *, generator=None):
     p = float(p)
     if not (0 < p < 1):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    if self.dtype.name not in _RANDOM_DTYPES:
+    if self.dtype.name not in _RANDOM_DTYPES or self.dtype is D.bool_:
         raise _not_implemented("geometric_cpu", self.dtype)
     _check_writable(self)
     n = self._data.size
@@ -1344,9 +1342,17 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         shape, dt = std._data.shape, std.dtype
     t = _prepare_out(out, shape, None, None) if out is not None else _new_empty(shape, dt)
     _check_float_dtype(t.dtype, "normal_kernel_cpu")
+    if mt and not st:
+        # normal_(0, std) then out += mean
+        _fill_normal(t, 0.0, float(std), gen)
+        _inplace_binary(t, mean, np.add)
+        return t
     _fill_normal(t, 0.0, 1.0, gen)
-    # then out *= std; out += mean, each one rounded operation in the output dtype (float opmath for 16-bit)
+    # then out *= std; out += mean, each one rounded operation in the output dtype (float opmath for 16-bit);
+    # a float mean becomes a 0-d tensor of the output's dtype first
     _inplace_binary(t, std, np.multiply)
+    if not mt:
+        mean = Tensor._make(np.array(float(mean), dtype=t.dtype._np), t.dtype)
     _inplace_binary(t, mean, np.add)
     return t
 
@@ -1382,10 +1388,11 @@ def _inplace_binary(t, other, op):
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Bernoulli draws with probabilities ``input`` (or the scalar ``p``), shaped and typed like input."""
     gen = _gen(generator)
+    # the result is a fresh contiguous tensor (not input's stride order), drawn in row-major order
+    t = _new_empty(input._data.shape, input.dtype) if out is None else _prepare_out(out, input._data.shape, None,
+                                                                                     None)
     if p is None:
-        t = _empty_like(input, None, None) if out is None else _prepare_out(out, input._data.shape, None, None)
         return _bernoulli_tensor_(t, input, gen)
-    t = _empty_like(input, None, None) if out is None else _prepare_out(out, input._data.shape, None, None)
     return bernoulli_(t, p, generator=gen)
 
 
