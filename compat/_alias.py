@@ -22,7 +22,7 @@ _COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
 
 _lock = threading.RLock()
 _state = {"installed": False, "finder": None, "previous_excepthook": None, "swapped": {},
-          "main_code": None}
+          "main_code": None, "compile_error": None}
 
 
 class AliasConflictError(RuntimeError):
@@ -214,7 +214,14 @@ def set_main_code(code):
     _state["main_code"] = code
 
 
-def _drop_frames_before_main(tb):
+def set_compile_error(exc):
+    """The program itself did not compile: report ``exc`` without any frame, as python does."""
+    _state["compile_error"] = exc
+
+
+def _drop_frames_before_main(tb, exc=None):
+    if exc is not None and exc is _state["compile_error"]:
+        return None
     main_code = _state["main_code"]
     entry = tb
     while main_code is not None and entry is not None:
@@ -227,7 +234,8 @@ def _drop_frames_before_main(tb):
 def _alias_excepthook(exc_type, exc, tb):
     previous = _state["previous_excepthook"] or sys.__excepthook__
     if exc is not None and isinstance(exc, BaseException):
-        exc.__traceback__ = _drop_frames_before_main(tb if tb is not None else exc.__traceback__)
+        exc.__traceback__ = _drop_frames_before_main(
+            tb if tb is not None else exc.__traceback__, exc)
         exc = clean_exception(exc)
         previous(type(exc), exc, exc.__traceback__)
     else:

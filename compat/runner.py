@@ -31,14 +31,22 @@ def _python_name():
 
 
 def _fresh_main(**attributes):
+    """A new ``__main__`` module with the globals plain ``python`` gives the same kind of program."""
     main = types.ModuleType("__main__")
-    main.__dict__.update(__builtins__=sys.modules["builtins"], __cached__=None, __file__=None,
-                         __loader__=None, __package__=None, __spec__=None)
+    main.__dict__.update(__annotations__={}, __builtins__=sys.modules["builtins"],
+                         __loader__=importlib.machinery.BuiltinImporter, __package__=None,
+                         __spec__=None)
     main.__dict__.update(attributes)
-    if main.__dict__["__file__"] is None:
-        del main.__dict__["__file__"]
     sys.modules["__main__"] = main
     return main
+
+
+def _compile(source, filename):
+    try:
+        return compile(source, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        _alias.set_compile_error(exc)
+        raise
 
 
 def _execute(code, main):
@@ -70,9 +78,9 @@ def run_path(path, args=()):
         return 2
     filename = _script_file(path)
     sys.path[0] = os.path.dirname(os.path.realpath(path))
-    main = _fresh_main(__file__=filename,
+    main = _fresh_main(__file__=filename, __cached__=None,
                        __loader__=importlib.machinery.SourceFileLoader("__main__", filename))
-    code = compile(source, filename, "exec", dont_inherit=True)
+    code = _compile(source, filename)
     _execute(code, main)
     return 0
 
@@ -140,7 +148,7 @@ def run_command(command, args=()):
     sys.argv = ["-c", *args]
     sys.path[0] = ""
     main = _fresh_main()
-    code = compile(command, "<string>", "exec", dont_inherit=True)
+    code = _compile(command, "<string>")
     _execute(code, main)
     return 0
 
@@ -149,13 +157,14 @@ def run_stdin(args=(), dash=False):
     """Read the program from stdin (``python -``), or start an interactive session on a tty."""
     sys.argv = ["-" if dash else "", *args]
     sys.path[0] = ""
-    main = _fresh_main()
     if sys.stdin.isatty():
+        main = _fresh_main()
         banner = "Python %s on %s\ntritongrad's torch alias is installed: `import torch` gives tritongrad." % (
             sys.version, sys.platform)
         _code_module.InteractiveConsole(locals=main.__dict__).interact(banner=banner, exitmsg="")
         return 0
-    code = compile(sys.stdin.read(), "<stdin>", "exec", dont_inherit=True)
+    main = _fresh_main(__file__="<stdin>", __cached__=None)
+    code = _compile(sys.stdin.read(), "<stdin>")
     _execute(code, main)
     return 0
 

@@ -1,0 +1,234 @@
+"""The ``torch`` import alias (``compat.install()``), always exercised in a fresh subprocess.
+
+The alias changes ``sys.modules`` for the whole process, so it is never installed in the test
+process itself (other tests import the real PyTorch there).
+"""
+import importlib.machinery
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_python(code, *args, cwd=None, extra_path=()):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *map(str, extra_path)]
+                                        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return subprocess.run([sys.executable, *args, "-c", textwrap.dedent(code)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def check(code, **kwargs):
+    proc = run_python(code, **kwargs)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def real_torch_installed():
+    return importlib.machinery.PathFinder.find_spec("torch") is not None
+
+
+@pytest.fixture
+def extra_package(tmp_path):
+    """A subpackage tritongrad does not register anywhere, appended to tritongrad.__path__."""
+    package = tmp_path / "tritongrad" / "newpart"
+    (package / "deep").mkdir(parents=True)
+    (package / "__init__.py").write_text("class Thing:\n    pass\n")
+    (package / "deep" / "__init__.py").write_text("")
+    (package / "deep" / "leaf.py").write_text("from tritongrad.newpart import Thing\n"
+                                              "def make():\n    return Thing()\n")
+    return tmp_path / "tritongrad"
+
+
+def test_torch_and_submodules_are_tritongrads_module_objects(extra_package):
+    out = check("""
+        import sys, compat, tritongrad
+        tritongrad.__path__.append(%r)
+        returned = compat.install()
+        import torch
+        import torch.newpart.deep.leaf as leaf
+        from torch.newpart import Thing
+        import tritongrad.newpart.deep.leaf
+        print(returned is tritongrad, torch is tritongrad, sys.modules['torch'] is tritongrad)
+        print(leaf is tritongrad.newpart.deep.leaf, sys.modules['torch.newpart.deep.leaf'] is leaf)
+        print(torch.newpart is tritongrad.newpart, Thing is tritongrad.newpart.Thing)
+        print(isinstance(leaf.make(), Thing), isinstance(Thing(), tritongrad.newpart.Thing))
+        print(torch.__name__, leaf.__name__, leaf.__spec__.name, torch.newpart.deep.__spec__.name)
+        print(compat.is_installed())
+    """ % str(extra_package))
+    assert out.split("\n") == [
+        "True True True", "True True", "True True", "True True",
+        "tritongrad tritongrad.newpart.deep.leaf tritongrad.newpart.deep.leaf "
+        "tritongrad.newpart.deep", "True", ""]
+
+
+def test_existing_subpackages_map_lazily_to_the_same_objects():
+    out = check("""
+        import importlib, importlib.util, sys, compat
+        compat.install()
+        import torch
+        names = ["version", "nn", "nn.functional", "autograd", "autograd.profiler", "optim",
+                 "utils", "utils.data", "cuda", "profiler", "testing"]
+        for name in names:
+            if importlib.util.find_spec("tritongrad." + name) is None:
+                continue
+            aliased = importlib.import_module("torch." + name)
+            print(name, aliased is importlib.import_module("tritongrad." + name),
+                  sys.modules["torch." + name] is aliased)
+    """)
+    lines = [line for line in out.splitlines() if line]
+    assert lines and all(line.endswith(" True True") for line in lines), out
+    assert lines[0] == "version True True"
+
+
+def test_version_fields_scripts_read():
+    out = check("""
+        import compat
+        compat.install()
+        import torch.version
+        v = torch.version
+        print(v.__version__, v.cuda, v.hip, v.debug, type(v.git_version).__name__)
+    """)
+    assert out == "2.13.0 None None False str\n"
+
+
+def test_missing_attributes_name_the_torch_path():
+    out = check("""
+        import compat
+        compat.install()
+        import torch, torch.version
+        for getter in (lambda: torch.surely_missing, lambda: torch.version.surely_missing):
+            try:
+                getter()
+            except AttributeError as error:
+                print(type(error).__name__, "|", error, "|", error.name)
+        print(hasattr(torch, "surely_missing"), getattr(torch, "surely_missing", "default"))
+        try:
+            torch.__surely_missing__
+        except AttributeError as error:
+            print(error)
+    """)
+    assert out.splitlines() == [
+        "AttributeError | module 'torch' has no attribute 'surely_missing' (tritongrad does not "
+        "provide torch.surely_missing yet) | surely_missing",
+        "AttributeError | module 'torch.version' has no attribute 'surely_missing' (tritongrad "
+        "does not provide torch.version.surely_missing yet) | surely_missing",
+        "False default",
+        "module 'tritongrad' has no attribute '__surely_missing__'",
+    ]
+
+
+def test_missing_submodules_raise_module_not_found_with_the_hint():
+    out = check("""
+        import compat
+        compat.install()
+        import torch.version
+        for name in ("torch.surely_missing", "torch.version.deeper", "torch.surely_missing.deeper"):
+            try:
+                __import__(name)
+            except ModuleNotFoundError as error:
+                print(type(error).__name__, "|", error, "|", error.name)
+    """)
+    assert out.splitlines() == [
+        "ModuleNotFoundError | No module named 'torch.surely_missing' (tritongrad does not "
+        "provide torch.surely_missing yet) | torch.surely_missing",
+        # tritongrad.version is a module, not a package: Python's own message, as for torch.
+        "ModuleNotFoundError | No module named 'torch.version.deeper'; 'torch.version' is not a "
+        "package | torch.version.deeper",
+        "ModuleNotFoundError | No module named 'torch.surely_missing' (tritongrad does not "
+        "provide torch.surely_missing yet) | torch.surely_missing",
+    ]
+
+
+def test_uncaught_errors_show_no_alias_frames(tmp_path):
+    script = tmp_path / "uses_missing.py"
+    for body, last in [
+        ("import torch\ntorch.surely_missing\n",
+         "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does not "
+         "provide torch.surely_missing yet)"),
+        ("import torch.surely_missing\n",
+         "ModuleNotFoundError: No module named 'torch.surely_missing' (tritongrad does not "
+         "provide torch.surely_missing yet)"),
+        ("from torch import surely_missing\n",
+         "ImportError: cannot import name 'surely_missing' from 'torch' (tritongrad does not "
+         "provide torch.surely_missing yet)"),
+    ]:
+        script.write_text(body)
+        proc = run_python("import runpy, compat; compat.install(); "
+                          "runpy.run_path(%r, run_name='__main__')" % str(script))
+        assert proc.returncode == 1
+        lines = proc.stderr.strip().splitlines()
+        assert lines[-1] == last
+        assert "compat" + os.sep not in proc.stderr, proc.stderr
+        assert lines[0] == "Traceback (most recent call last):"
+
+
+def test_install_is_idempotent_and_uninstall_restores():
+    out = check("""
+        import sys, types, compat, tritongrad
+        compat.install(); compat.install()
+        import torch, torch.version
+        finders = [f for f in sys.meta_path if isinstance(f, compat.TorchAliasFinder)]
+        print(len(finders), type(tritongrad) is types.ModuleType)
+        compat.uninstall()
+        print(compat.is_installed(), [k for k in sys.modules if k == "torch" or k.startswith("torch.")],
+              type(tritongrad) is types.ModuleType, sys.excepthook is sys.__excepthook__,
+              any(isinstance(f, compat.TorchAliasFinder) for f in sys.meta_path))
+        try:
+            tritongrad.surely_missing
+        except AttributeError as error:
+            print(error)
+    """)
+    assert out.splitlines() == [
+        "1 False",
+        "False [] True True False",
+        "module 'tritongrad' has no attribute 'surely_missing'",
+    ]
+
+
+def test_tritongrad_compat_is_the_same_api():
+    out = check("""
+        import compat, tritongrad.compat
+        print(tritongrad.compat.install is compat.install, tritongrad.compat.uninstall is compat.uninstall)
+        tritongrad.compat.install()
+        import torch
+        print(torch is tritongrad)
+    """)
+    assert out == "True True\nTrue\n"
+
+
+@pytest.mark.skipif(not real_torch_installed(), reason="the real PyTorch is not installed")
+def test_refuses_when_the_real_pytorch_is_already_imported():
+    out = check("""
+        import torch, compat
+        real = torch
+        try:
+            compat.install()
+        except compat.AliasConflictError as error:
+            print(type(error).__mro__[1].__name__, "|", error)
+        import sys
+        print(sys.modules["torch"] is real, compat.is_installed())
+    """)
+    first, second = out.splitlines()
+    assert first.startswith("RuntimeError | cannot install tritongrad's 'torch' alias: the real "
+                            "PyTorch is already imported in this process (sys.modules['torch'] "
+                            "comes from ")
+    assert "python -m tritongrad run SCRIPT" in first
+    assert second == "True False"
+
+
+def test_tritongrad_version_compares_like_pytorchs_torchversion():
+    torch_version = pytest.importorskip("torch.torch_version")
+    from tritongrad.version import TorchVersion
+    ours, theirs = TorchVersion("2.13.0"), torch_version.TorchVersion("2.13.0")
+    others = ["2.2", "2.13", "2.13.0", "2.13.0+cpu", "2.13.1", "2.13.0a0", "2.13.0rc1", "10.0",
+              "2.13.0.dev20260101", "2.13.0.post1", (2, 13), (2, 2), (2, 13, 1), (3,), "1.13.1"]
+    for other in others:
+        for op in ("__lt__", "__le__", "__eq__", "__ge__", "__gt__"):
+            assert getattr(ours, op)(other) == getattr(theirs, op)(other), (op, other)
+    assert str(ours) == "2.13.0" and ours.split(".") == ["2", "13", "0"]

@@ -1,0 +1,177 @@
+"""``python -m tritongrad run``: the program sees what plain ``python`` would give it.
+
+Each test runs the same program with plain ``python`` and through the runner, from the same
+working directory, and compares stdout, stderr and the exit status.
+"""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+REPORT = """\
+import sys
+print("argv", sys.argv)
+print("file", __file__ if "__file__" in globals() else None)
+print("path0", sys.path[0])
+print("name", __name__, __package__, getattr(__spec__, "name", None))
+print("globals", sorted(globals()))
+print("loader", type(__loader__).__name__ if not isinstance(__loader__, type) else __loader__.__name__)
+print("main", sys.modules["__main__"].__dict__ is globals())
+"""
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
+
+
+def plain(*args, cwd, stdin=None):
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=_env(), capture_output=True,
+                          text=True, timeout=120, input=stdin)
+
+
+def through_runner(*args, cwd, stdin=None):
+    return subprocess.run([sys.executable, "-m", "tritongrad", "run", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, timeout=120, input=stdin)
+
+
+def assert_same(args, cwd, stdin=None):
+    expected, actual = plain(*args, cwd=cwd, stdin=stdin), through_runner(*args, cwd=cwd, stdin=stdin)
+    assert (actual.stdout, actual.stderr, actual.returncode) == (
+        expected.stdout, expected.stderr, expected.returncode)
+    return actual
+
+
+@pytest.fixture
+def project(tmp_path):
+    """scripts/main.py importing its sibling helper.py, and a package for -m."""
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "helper.py").write_text("VALUE = 'from helper'\n")
+    (scripts / "main.py").write_text(REPORT + "import helper\nprint(helper.VALUE)\n")
+    package = tmp_path / "work" / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(REPORT)
+    (package / "tool.py").write_text(REPORT + "from . import __name__ as parent\nprint(parent)\n")
+    return tmp_path
+
+
+def test_script_sees_plain_python_globals_argv_and_path(project):
+    out = assert_same(["scripts/main.py", "a", "--flag", "b c"], cwd=project)
+    assert "argv ['scripts/main.py', 'a', '--flag', 'b c']" in out.stdout
+    assert "from helper" in out.stdout
+
+
+def test_script_from_another_directory_and_absolute_path(project):
+    assert_same(["../scripts/main.py"], cwd=project / "work")
+    assert_same([str(project / "scripts" / "main.py"), "x"], cwd=project / "work")
+
+
+def test_module_with_m(project):
+    out = assert_same(["-m", "app.tool", "arg"], cwd=project / "work")
+    assert "name __main__ app app.tool" in out.stdout
+    assert_same(["-m", "app", "arg"], cwd=project / "work")
+
+
+def test_missing_module_and_missing_file(project):
+    assert_same(["-m", "no_such_module_here"], cwd=project)
+    proc = assert_same(["no_such_script.py"], cwd=project)
+    assert proc.returncode == 2
+
+
+def test_command_with_c(project):
+    assert_same(["-c", REPORT, "x", "y"], cwd=project)
+
+
+def test_program_from_stdin(project):
+    assert_same(["-", "x"], cwd=project, stdin=REPORT)
+    assert_same([], cwd=project, stdin=REPORT)
+
+
+@pytest.mark.parametrize("body", [
+    "import sys\nprint('before')\nsys.exit(3)\n",
+    "import sys\nsys.exit('fatal: message on stderr')\n",
+    "raise SystemExit\n",
+    "import os, sys\nprint('buffered', end='')\nsys.stdout.flush()\nos._exit(7)\n",
+])
+def test_exit_status(project, body):
+    (project / "exits.py").write_text(body)
+    assert_same(["exits.py"], cwd=project)
+
+
+def test_uncaught_exception_traceback_is_plain_pythons(project):
+    (project / "lib.py").write_text("def fail(x):\n    return {}[x]\n")
+    (project / "crash.py").write_text(textwrap.dedent("""\
+        import lib
+        print("start")
+        def outer():
+            try:
+                lib.fail("key")
+            except KeyError as error:
+                raise ValueError("wrapped\\nsecond line") from error
+        outer()
+    """))
+    proc = assert_same(["crash.py"], cwd=project)
+    assert proc.returncode == 1 and "runpy" not in proc.stderr and "compat" not in proc.stderr
+
+
+def test_syntax_error(project):
+    (project / "broken.py").write_text("print('never')\ndef (:\n")
+    assert_same(["broken.py"], cwd=project)
+
+
+def test_keyboard_interrupt_exits_like_python(project):
+    (project / "interrupted.py").write_text("raise KeyboardInterrupt\n")
+    proc = assert_same(["interrupted.py"], cwd=project)
+    assert proc.returncode == -signal.SIGINT
+
+
+def test_torch_is_tritongrad_in_the_script_and_main_objects_pickle(project):
+    (project / "uses_torch.py").write_text(textwrap.dedent("""\
+        import pickle, sys
+        import torch, tritongrad
+        class Point:
+            def __init__(self, x):
+                self.x = x
+        print(torch is tritongrad, sys.modules["torch"] is tritongrad, torch.__name__)
+        print(pickle.loads(pickle.dumps(Point(3))).x)
+    """))
+    proc = through_runner("uses_torch.py", cwd=project)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("True True tritongrad\n3\n", "", 0)
+
+
+def test_forked_workers_see_the_alias_and_main_definitions(project):
+    (project / "workers.py").write_text(textwrap.dedent("""\
+        import multiprocessing
+        import torch
+        def square(x):
+            import torch as inner
+            return x * x, inner.__name__
+        if __name__ == "__main__":
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                print(pool.map(square, [1, 2, 3]))
+    """))
+    proc = through_runner("workers.py", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "[(1, 'tritongrad'), (4, 'tritongrad'), (9, 'tritongrad')]\n"
+
+
+def test_usage_errors():
+    proc = subprocess.run([sys.executable, "-m", "tritongrad"], env=_env(), capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "usage: python -m tritongrad run" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "tritongrad", "run", "-m"], env=_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Argument expected for the -m option" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "tritongrad", "--help"], env=_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "run -m MODULE" in proc.stdout
