@@ -141,17 +141,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(out)
 
 
-def Variable(data=None, requires_grad=False, volatile=False):
-    """The pre-0.4 wrapper: returns ``data`` itself, as PyTorch's Variable(tensor) does."""
-    from .variable import make_variable
-    return make_variable(data, requires_grad)
-
-
-def set_detect_anomaly(mode, check_nan=True):
-    from .anomaly_mode import set_detect_anomaly as _s
-    return _s(mode, check_nan)
-
-
-def detect_anomaly(check_nan=True):
-    from .anomaly_mode import detect_anomaly as _d
-    return _d(check_nan)
+from .variable import Variable  # noqa: E402
+from .function import Function, FunctionCtx, once_differentiable, InplaceFunction, NestedIOFunction  # noqa: E402
+from .anomaly_mode import set_detect_anomaly, detect_anomaly  # noqa: E402
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: E402
+from . import functional, function, anomaly_mode, variable  # noqa: E402
