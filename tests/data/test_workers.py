@@ -152,6 +152,8 @@ def error_text(module, index_of_failure):
         except Exception as error:  # noqa: BLE001 - compared with the oracle's
             lines = str(error).splitlines()
             outcomes.append((type(error).__name__, lines[0], lines[1], lines[-1]))
+    # The re-raised errors keep the iterator alive in a reference cycle; stop its workers now.
+    iterator._shutdown_workers()
     return outcomes
 
 
@@ -167,8 +169,10 @@ def test_worker_init_fn_exception_reaches_main_process():
         raise RuntimeError(f"init failed in {worker_id}")
 
     def first_error(module):
+        iterator = iter(module.DataLoader(list(range(4)), num_workers=1, worker_init_fn=init))
         with pytest.raises(RuntimeError) as caught:
-            list(module.DataLoader(list(range(4)), num_workers=1, worker_init_fn=init))
+            next(iterator)
+        iterator._shutdown_workers()
         lines = str(caught.value).splitlines()
         return lines[0], lines[-1]
     assert first_error(tgdata) == first_error(tdata)
@@ -248,10 +252,10 @@ def test_timeout():
             return 2
 
         def __getitem__(self, i):
-            time.sleep(3)
+            time.sleep(1)
             return i
-    with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.3 seconds$"):
-        next(iter(tgdata.DataLoader(Slow(), num_workers=1, timeout=0.3)))
+    with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 0.2 seconds$"):
+        next(iter(tgdata.DataLoader(Slow(), num_workers=1, timeout=0.2)))
 
 
 def test_persistent_workers_across_epochs():

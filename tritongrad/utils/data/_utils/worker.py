@@ -11,9 +11,12 @@ import numpy as np
 import tritongrad
 from tritongrad._tensor import Tensor
 
-from . import MP_STATUS_CHECK_INTERVAL, ExceptionWrapper
+from . import ExceptionWrapper
 
 _worker_info = None
+
+# How often an idle worker checks whether it should stop or its parent has gone.
+_IDLE_POLL_INTERVAL = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +159,12 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
         parent_pid = os.getppid()
         while os.getppid() == parent_pid:
             try:
-                request = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
+                request = index_queue.get(timeout=_IDLE_POLL_INTERVAL)
             except queue.Empty:
+                # The final None may never arrive (its queue can be finalised by the garbage
+                # collector before the iterator shuts down), so the done event ends the loop too.
+                if done_event.is_set():
+                    break
                 continue
             if isinstance(request, _ResumeIteration):
                 data_queue.put(_encode((request, None), worker_id))
