@@ -200,7 +200,8 @@ class TypedStorage:
         return new
 
     def __reduce__(self):
-        return (_rebuild_typed_storage, (self._untyped_storage, self.dtype))
+        # like PyTorch, each pickled TypedStorage carries its own copy of the bytes
+        return (_typed_storage_from_bytes, (self._untyped_storage._bytes().tobytes(), self.dtype))
 
     def __str__(self):
         body = "\n".join(" " + str(v) for v in self.tolist()) if self.size() else " "
@@ -210,8 +211,11 @@ class TypedStorage:
     __repr__ = __str__
 
 
-def _rebuild_typed_storage(untyped, dtype):
-    return TypedStorage(wrap_storage=untyped, dtype=dtype, _internal=True)
+def _typed_storage_from_bytes(data, dtype):
+    buf = np.frombuffer(bytearray(data), dtype=np.uint8)
+    if len(buf) % dtype.itemsize:
+        raise RuntimeError(f"cannot rebuild a {dtype} storage from {len(buf)} bytes")
+    return TypedStorage(wrap_storage=UntypedStorage(buf.view(dtype._np)), dtype=dtype, _internal=True)
 
 
 class _LegacyStorageMeta(type):

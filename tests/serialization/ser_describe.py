@@ -1,7 +1,7 @@
 """Describe a loaded checkpoint object as the JSON node tree of the golden manifest (spec §10.1).
 
 The same code runs in this process on tritongrad objects and in a torch subprocess on torch objects
-(it imports neither library; the caller passes an adapter), so both sides are described identically.
+(it imports neither library at import time; each adapter knows one library), so both sides are described identically.
 """
 import collections
 import math
@@ -117,18 +117,31 @@ def _norm_value(v):
     return v
 
 
-TORCH_ADAPTER_SOURCE = r'''
 class TorchAdapter:
+    """Describes torch objects (runs only in a torch subprocess; receives the torch module)."""
+
     def __init__(self, torch):
         self.torch = torch
-    def is_tensor(self, x): return isinstance(x, self.torch.Tensor)
-    def is_size(self, x): return isinstance(x, self.torch.Size)
-    def is_device(self, x): return isinstance(x, self.torch.device)
-    def is_dtype(self, x): return isinstance(x, self.torch.dtype)
+
+    def is_tensor(self, x):
+        return isinstance(x, self.torch.Tensor)
+
+    def is_size(self, x):
+        return isinstance(x, self.torch.Size)
+
+    def is_device(self, x):
+        return isinstance(x, self.torch.device)
+
+    def is_dtype(self, x):
+        return isinstance(x, self.torch.dtype)
+
     def storage_key(self, t):
         s = t.untyped_storage()
         return s.data_ptr() if s.nbytes() else ("empty", id(t))
-    def attrs(self, t): return dict(t.__dict__)
+
+    def attrs(self, t):
+        return dict(t.__dict__)
+
     def tensor_fields(self, t):
         torch = self.torch
         name = str(t.dtype).replace("torch.", "")
@@ -137,7 +150,8 @@ class TorchAdapter:
                 "storage_offset": t.storage_offset(), "storage_nbytes": t.untyped_storage().nbytes(),
                 "requires_grad": t.requires_grad, "parameter": isinstance(t, torch.nn.Parameter)}
         if t.dtype == torch.bfloat16:
-            node["raw_bits_hex"] = ["%04x" % (int(v) & 0xFFFF) for v in flat.contiguous().view(torch.int16).tolist()]
+            bits = flat.contiguous().view(torch.int16).tolist()
+            node["raw_bits_hex"] = ["%04x" % (v & 0xFFFF) for v in bits]
             vals = flat.float().tolist()
         elif t.dtype == torch.float16:
             vals = flat.float().tolist()
@@ -145,7 +159,6 @@ class TorchAdapter:
             vals = flat.tolist()
         node["values"] = flat_values(vals, name)
         return node
-'''
 
 
 class TritongradAdapter:
@@ -195,3 +208,7 @@ class TritongradAdapter:
 
 def describe_tritongrad(obj):
     return normalize(Describer(TritongradAdapter())(obj))
+
+
+def describe_torch(obj, torch):
+    return normalize(Describer(TorchAdapter(torch))(obj))
