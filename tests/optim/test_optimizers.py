@@ -41,6 +41,10 @@ CASES = [
     ("RAdam", dict(lr=0.05)),
     ("RAdam", dict(lr=0.05, weight_decay=0.1)),
     ("RAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("Rprop", dict(lr=0.01)),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)),
+    ("ASGD", dict(lr=0.05)),
+    ("ASGD", dict(lr=0.05, t0=5, lambd=1e-2, alpha=0.5, weight_decay=0.1, maximize=True)),
 ]
 
 TOLERANCE = {np.float64: dict(rtol=1e-6, atol=1e-9), np.float32: dict(rtol=1e-4, atol=1e-5)}
@@ -178,7 +182,8 @@ def test_lbfgs_matches_torch(line_search_fn, dtype):
 # ----------------------------------------------------------------------------- state_dict layout and loading
 ALL_OPTIMIZERS = [("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(amsgrad=True)), ("AdamW", {}),
                   ("RMSprop", dict(momentum=0.5, centered=True)), ("Adagrad", {}), ("Adadelta", {}),
-                  ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("LBFGS", {})]
+                  ("Adamax", {}), ("NAdam", {}), ("RAdam", {}), ("Rprop", {}), ("ASGD", dict(t0=1)),
+                  ("LBFGS", {})]
 
 
 def _fresh(name, kwargs):
@@ -320,7 +325,8 @@ BAD_ARGUMENTS = [
     ("RMSprop", dict(eps=-1e-3)), ("Adagrad", dict(lr_decay=-1.0)),
     ("Adagrad", dict(initial_accumulator_value=-1.0)), ("Adadelta", dict(rho=1.5)),
     ("Adamax", dict(betas=(0.9, 1.5))), ("NAdam", dict(momentum_decay=-1.0)), ("RAdam", dict(weight_decay=-1.0)),
-    ("LBFGS", dict(lr=-1.0)),
+    ("LBFGS", dict(lr=-1.0)), ("Rprop", dict(etas=(1.0, 1.2))), ("Rprop", dict(etas=(0.5, 0.9))),
+    ("ASGD", dict(weight_decay=-1.0)),
 ]
 
 
@@ -431,16 +437,28 @@ def test_pre_hook_can_replace_arguments():
         opt2.step()
 
 
-def test_step_bumps_the_parameter_version_like_torch():
+VERSION_CASES = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9)), ("Adam", dict(amsgrad=True)),
+                 ("AdamW", {}), ("RMSprop", dict(momentum=0.5, centered=True)), ("Adagrad", {}), ("Adadelta", {}),
+                 ("Adamax", {}), ("NAdam", dict(weight_decay=0.1, decoupled_weight_decay=True)),
+                 ("RAdam", dict(weight_decay=0.1, decoupled_weight_decay=True)), ("Rprop", {}),
+                 ("ASGD", dict(t0=0))]
+
+
+@pytest.mark.parametrize("name,kwargs", VERSION_CASES, ids=[_case_id(c) for c in VERSION_CASES])
+def test_step_bumps_versions_like_torch(name, kwargs):
+    """Each in-place write PyTorch's update makes shows in the parameter's and the state's _version."""
     t_param = torch.ones(3, dtype=torch.float64, requires_grad=True)
     g_param = tg_leaf(np.ones(3))
-    torch_opt, tg_opt = torch.optim.AdamW([t_param]), tg_optim.AdamW([g_param])
-    t_param.grad = torch.ones(3, dtype=torch.float64)
-    g_param.grad = tg_tensor(np.ones(3))
-    before_t, before_g = t_param._version, g_param._version
-    torch_opt.step()
-    tg_opt.step()
-    assert g_param._version - before_g == t_param._version - before_t
+    torch_opt, tg_opt = getattr(torch.optim, name)([t_param], **kwargs), getattr(tg_optim, name)([g_param], **kwargs)
+    for _ in range(2):
+        t_param.grad = torch.ones(3, dtype=torch.float64)
+        g_param.grad = tg_tensor(np.ones(3))
+        before_t, before_g = t_param._version, g_param._version
+        torch_opt.step()
+        tg_opt.step()
+        assert g_param._version - before_g == t_param._version - before_t
+    assert {k: v._version for k, v in tg_opt.state[g_param].items()} == \
+        {k: v._version for k, v in torch_opt.state[t_param].items()}
 
 
 def test_subclass_with_required_parameter():

@@ -1,0 +1,76 @@
+"""torch.optim.Rprop: resilient backpropagation (per-element step sizes driven by gradient signs)."""
+import numpy as np
+
+from .._tensor import Tensor
+from .optimizer import Optimizer, _check_lr, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor, \
+    _zeros_like
+
+__all__ = ["Rprop"]
+
+
+class Rprop(Optimizer):
+    """Implements the resilient backpropagation algorithm."""
+
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False,
+                 foreach=None, maximize=False, differentiable=False):
+        _check_lr(lr)
+        if not 0.0 < etas[0] < 1.0 < etas[1]:
+            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+        defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable, "capturable": capturable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+            for p in group["params"]:
+                _step_to_tensor(group, self.state.get(p, {}))
+
+    def step(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
+    def _update_group(self, group):
+        params = self._params_with_grad(group, "Rprop does not support sparse gradients")
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _scalar_state(0.0)
+                state["prev"] = _zeros_like(p)
+                lr = _hyper(group["lr"])
+                fill = complex(lr, lr) if p.is_complex() else lr
+                state["step_size"] = Tensor._make(np.full_like(p.grad._data, fill), p.grad.dtype)
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+        for p in params:
+            state = self.state[p]
+            grad = p.grad._data
+            if group["maximize"]:
+                grad = -grad
+            _increment(state["step"])
+            grad = _real_view(grad)
+            prev = _real_view(state["prev"]._data)
+            step_size = _real_view(state["step_size"]._data)
+            sign = np.sign(grad * prev)
+            positive, negative, zero = sign > 0, sign < 0, sign == 0
+            sign[positive] = etaplus
+            sign[negative] = etaminus
+            sign[zero] = 1
+            step_size *= sign
+            np.clip(step_size, step_size_min, step_size_max, out=step_size)
+            # where the gradient changed sign, skip this update and forget the gradient
+            grad = grad.copy(order="K")
+            grad[sign == sign.dtype.type(etaminus)] = 0
+            _real_view(p._data)[...] += (-1 * np.sign(grad)) * step_size
+            prev[...] = grad
+            p._vc[0] += 1
+            state["step_size"]._vc[0] += 2
+            state["prev"]._vc[0] += 1
