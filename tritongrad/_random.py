@@ -709,7 +709,8 @@ def _update_to(to, dtype):
 
 def _int_of_cast(v, dtype):
     """int64(static_cast<scalar_t>(v)) for an int64 v."""
-    x = float(np.array(v, dtype=_f64).astype(dtype._np).astype(_f64)) if dtype is not D.float64 else float(v)
+    with np.errstate(over="ignore"):
+        x = float(np.array(v, dtype=_f64).astype(dtype._np).astype(_f64)) if dtype is not D.float64 else float(v)
     if not math.isfinite(x) or x >= 2.0 ** 63 or x < -2.0 ** 63:
         return -(1 << 63)  # the x86 conversion of an out-of-range double
     return int(x)
@@ -951,7 +952,9 @@ def exponential_(self, lambd=1.0, *, generator=None):
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma) samples: median + sigma * tan(pi * (u - 0.5)) in double."""
     gen = _gen(generator)
-    _check_float_dtype(self.dtype, "cauchy_cpu")
+    if not self.dtype.is_floating_point:
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a floating "
+                           f"point but you specified {_cpp_type_name(self.dtype)}")
     median, sigma = float(median), float(sigma)
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
@@ -1093,6 +1096,8 @@ def _prepare_out(out, shape, dtype, explicit_dtype):
 
 def _finish(t, requires_grad):
     if requires_grad:
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -1205,8 +1210,6 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     _check_device(device)
     _check_layout(layout, "randint")
     dt = dtype if dtype is not None else D.int64
-    if requires_grad and not dt.is_floating_point:
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t = _prepare_out(out, shape, dtype, dtype) if out is not None else _new_empty(shape, dt)
     random_(t, low, high, generator=generator)
     return _finish(t, requires_grad)
@@ -1269,8 +1272,6 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         info = np.iinfo(dt._np)
         if n - 1 > info.max:
             raise RuntimeError(f"value cannot be converted to type {_c_int_name(dt)} without overflow")
-    if requires_grad and not dt.is_floating_point:
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     gen = _gen(generator)
     perm = _randperm_values(gen, n)
     t = _prepare_out(out, (n,), dtype, dtype) if out is not None else _new_empty((n,), dt)
@@ -1326,10 +1327,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if mt and st:
         if not bool((std._data >= 0).all()):
             raise RuntimeError("normal expects all elements of std >= 0.0")
-        shape = np.broadcast_shapes(mean._data.shape, std._data.shape) if mean._data.shape != std._data.shape \
-            else mean._data.shape
-        if mean._data.shape != std._data.shape:
-            _broadcast_or_raise(mean._data.shape, std._data.shape)
+        _broadcast_or_raise(mean._data.shape, std._data.shape)
+        shape = np.broadcast_shapes(mean._data.shape, std._data.shape)
         dt = mean.dtype
     elif mt:
         s = float(std)
