@@ -215,3 +215,22 @@ def test_weighted_random_sampler(replacement):
 @pytest.mark.parametrize("args", [([1.0, 2.0], 0), ([1.0, 2.0], True), ([1.0, 2.0], 2, "yes"), ([[1.0], [2.0]], 2)])
 def test_weighted_random_sampler_errors(args):
     assert outcome(tgdata.WeightedRandomSampler, *args) == outcome(tdata.WeightedRandomSampler, *args)
+
+
+@pytest.mark.parametrize("size", [0, 5, 10, 11])
+@pytest.mark.parametrize("options", [{}, {"shuffle": False}, {"drop_last": True}, {"seed": 3, "drop_last": True}])
+def test_distributed_sampler(size, options):
+    for replicas in (1, 3, 8):
+        for rank in range(replicas):
+            ours = tgdata.DistributedSampler(range(size), num_replicas=replicas, rank=rank, **options)
+            theirs = tdata.DistributedSampler(range(size), num_replicas=replicas, rank=rank, **options)
+            for epoch in (0, 1):
+                ours.set_epoch(epoch)
+                theirs.set_epoch(epoch)
+                assert list(ours) == list(theirs) and len(ours) == len(theirs)
+
+
+@pytest.mark.parametrize("rank", [-1, 2, 5])
+def test_distributed_sampler_rank_errors(rank):
+    assert outcome(tgdata.DistributedSampler, range(4), num_replicas=2, rank=rank) == \
+        outcome(tdata.DistributedSampler, range(4), num_replicas=2, rank=rank)

@@ -327,3 +327,16 @@ def process_running(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_out_of_order_delivery_returns_every_batch():
+    class Uneven(tgdata.Dataset):
+        def __len__(self):
+            return 12
+
+        def __getitem__(self, i):
+            time.sleep(0.02 if i < 4 else 0)
+            return i
+    loader = tgdata.DataLoader(Uneven(), batch_size=2, num_workers=2, in_order=False)
+    batches = [batch.tolist() for batch in loader]
+    assert sorted(batches) == [[i, i + 1] for i in range(0, 12, 2)]
