@@ -7,6 +7,7 @@ itself one of these ops (conv <-> transposed conv <-> weight gradient, gather <-
 """
 import math
 import numbers
+import warnings
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -292,6 +293,9 @@ def _conv_nd(x, w, bias, stride, padding, dilation, groups, nd, name):
         elif padding == "same":
             if any(s != 1 for s in stride):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
+            if any(k % 2 == 0 and d % 2 == 1 for k, d in zip(ksize, dilation)):
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                              "zero-padded copy of the input be created")
             pads = []
             for k, d in zip(ksize, dilation):
                 total = d * (k - 1)
@@ -453,16 +457,43 @@ def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
 
 
 # ------------------------------------------------------------------------- separable resampling (matrices)
+def _sparse_rows(m):
+    """(out, in) matrix -> (idx, w), each (out, K): the nonzero columns of every row, padded with index ``in``
+    (a zero slot appended to the data) so that an inf/NaN input only reaches the outputs whose window holds it."""
+    nz = m != 0
+    counts = nz.sum(1)
+    k = max(int(counts.max()) if counts.size else 0, 1)
+    order = np.argsort(~nz, axis=1, kind="stable")[:, :k]
+    valid = np.arange(k)[None, :] < counts[:, None]
+    idx = np.where(valid, order, m.shape[1])
+    w = np.where(valid, np.take_along_axis(m, order, axis=1), 0.0)
+    return idx, w
+
+
+def _apply_rows(arr, axis, idx, w):
+    pad_shape = list(arr.shape)
+    pad_shape[axis] = 1
+    ap = np.concatenate([arr, np.zeros(pad_shape, arr.dtype)], axis=axis)
+    g = np.take(ap, idx, axis=axis)  # (..., out, K, ...)
+    wshape = [1] * g.ndim
+    wshape[axis], wshape[axis + 1] = w.shape
+    return (g * w.astype(arr.dtype, copy=False).reshape(wshape)).sum(axis=axis + 1)
+
+
 def _separable_op(x, mats, name):
-    """Apply one (out_d, in_d) matrix along each of the last len(mats) dims; the backward applies transposes."""
+    """Apply one (out_d, in_d) matrix along each of the last len(mats) dims; the backward applies transposes.
+
+    The matrices are banded (pooling windows, interpolation taps), so each is applied as a gather of its
+    nonzero taps and a weighted sum: linear cost, and non-finite values stay inside their windows.
+    """
     nsp = len(mats)
     dt = _compute_dtype(x.dtype._np)
     r = _np(x, dt)
     for d, m in enumerate(mats):
         if m is None:
             continue
-        axis = r.ndim - nsp + d
-        r = np.moveaxis(np.tensordot(r, m.astype(dt, copy=False), axes=([axis], [1])), -1, axis)
+        idx, w = _sparse_rows(m)
+        r = _apply_rows(r, r.ndim - nsp + d, idx, w)
     out = Tensor._make(np.ascontiguousarray(r.astype(x.dtype._np, copy=False)), x.dtype)
     if needs_grad(x):
         def backward(node, go):

@@ -1,0 +1,297 @@
+"""Pooling, interpolation, unfold/fold, padding and pixel shuffle against the PyTorch oracle."""
+import numpy as np
+import pytest
+
+import tritongrad as tg
+import tritongrad.nn as tnn
+import tritongrad.nn.functional as TF
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+def to_tg(t):
+    out = tg.tensor(t.detach().numpy().copy())
+    if t.requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def close(a, b, tol=1e-10):
+    a = a.detach().numpy() if hasattr(a, "detach") else np.asarray(a)
+    b = b.detach().numpy() if hasattr(b, "detach") else np.asarray(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    assert a.dtype == b.dtype, (a.dtype, b.dtype)
+    np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def rand(*shape, dtype=torch.float64):
+    return torch.randn(*shape, dtype=dtype, requires_grad=True)
+
+
+def check(t_fn, g_fn, x, tol=1e-10, grad_fn=True):
+    """Forward values (and indices when a tuple comes back), grad_fn name and input gradient."""
+    xg = to_tg(x)
+    out_t, out_g = t_fn(x), g_fn(xg)
+    if isinstance(out_t, tuple):
+        (out_t, idx_t), (out_g, idx_g) = out_t, out_g
+        np.testing.assert_array_equal(idx_g.numpy(), idx_t.numpy())
+        assert idx_g.dtype == tg.int64
+    close(out_g, out_t, tol)
+    if grad_fn:
+        assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
+    seed = torch.randn_like(out_t)
+    out_t.backward(seed)
+    out_g.backward(tg.tensor(seed.numpy()))
+    close(xg.grad, x.grad, tol)
+
+
+MAXPOOL2D = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
+    dict(kernel_size=3, stride=2, ceil_mode=True),
+    dict(kernel_size=2, stride=3, padding=1, ceil_mode=True),
+    dict(kernel_size=2, dilation=2, ceil_mode=True),
+]
+
+
+@pytest.mark.parametrize("kw", MAXPOOL2D)
+@pytest.mark.parametrize("indices", [False, True])
+def test_max_pool2d(kw, indices):
+    torch.manual_seed(0)
+    x = rand(2, 3, 9, 8)
+    check(lambda x: F.max_pool2d(x, return_indices=indices, **kw), lambda x: TF.max_pool2d(x, return_indices=indices, **kw), x)
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+                                dict(kernel_size=2, dilation=3, return_indices=True)])
+def test_max_pool1d(kw):
+    torch.manual_seed(1)
+    x = rand(2, 3, 11)
+    check(lambda x: F.max_pool1d(x, **kw), lambda x: TF.max_pool1d(x, **kw), x)
+
+
+def test_max_pool_ties_nan_and_unbatched():
+    x = torch.tensor([[[1.0, 1.0, 2.0, 2.0], [float("nan"), 0.0, 3.0, 3.0], [-1.0, -1.0, -5.0, -5.0]]],
+                     dtype=torch.float64, requires_grad=True)
+    check(lambda x: F.max_pool2d(x, 2, return_indices=True), lambda x: TF.max_pool2d(x, 2, return_indices=True), x)
+    x = torch.full((1, 1, 3, 3), float("-inf"), dtype=torch.float64)
+    out_t, idx_t = F.max_pool2d(x, 2, stride=2, padding=1, return_indices=True)
+    out_g, idx_g = TF.max_pool2d(to_tg(x), 2, stride=2, padding=1, return_indices=True)
+    np.testing.assert_array_equal(idx_g.numpy(), idx_t.numpy())
+    np.testing.assert_array_equal(out_g.numpy(), out_t.numpy())
+
+
+def test_max_pool2d_float32_and_double_backward():
+    torch.manual_seed(2)
+    x = rand(1, 2, 6, 6, dtype=torch.float32)
+    check(lambda x: F.max_pool2d(x, 3, 2, 1), lambda x: TF.max_pool2d(x, 3, 2, 1), x, tol=1e-6)
+    x = rand(1, 2, 6, 6)
+    xg = to_tg(x)
+    (gt,) = torch.autograd.grad(F.max_pool2d(x, 2).pow(3).sum(), x, create_graph=True)
+    (gg,) = tg.autograd.grad(TF.max_pool2d(xg, 2).pow(3).sum(), xg, create_graph=True)
+    close(gg, gt)
+    (ht,) = torch.autograd.grad(gt.pow(2).sum(), x)
+    (hg,) = tg.autograd.grad(gg.pow(2).sum(), xg)
+    close(hg, ht)
+
+
+AVGPOOL2D = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+    dict(kernel_size=(2, 3), stride=(3, 1), padding=(1, 1), ceil_mode=True),
+    dict(kernel_size=3, divisor_override=2),
+    dict(kernel_size=3, stride=2, padding=1, divisor_override=5, ceil_mode=True),
+]
+
+
+@pytest.mark.parametrize("kw", AVGPOOL2D)
+def test_avg_pool2d(kw):
+    torch.manual_seed(3)
+    x = rand(2, 3, 9, 8)
+    check(lambda x: F.avg_pool2d(x, **kw), lambda x: TF.avg_pool2d(x, **kw), x)
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=3), dict(kernel_size=4, stride=3, padding=2, ceil_mode=True),
+                                dict(kernel_size=3, stride=2, padding=1, count_include_pad=False)])
+def test_avg_pool1d(kw):
+    torch.manual_seed(4)
+    x = rand(2, 3, 10)
+    check(lambda x: F.avg_pool1d(x, **kw), lambda x: TF.avg_pool1d(x, **kw), x)
+
+
+@pytest.mark.parametrize("size", [3, (4, 2), (5, 7), (1, 1), (3, None), 9])
+def test_adaptive_avg_pool2d(size):
+    torch.manual_seed(5)
+    x = rand(2, 3, 9, 7)
+    check(lambda x: F.adaptive_avg_pool2d(x, size), lambda x: TF.adaptive_avg_pool2d(x, size), x)
+
+
+@pytest.mark.parametrize("size", [3, (4, 2), (5, 7), 1])
+def test_adaptive_max_pool2d(size):
+    torch.manual_seed(6)
+    x = rand(2, 3, 9, 7)
+    check(lambda x: F.adaptive_max_pool2d(x, size, return_indices=True),
+          lambda x: TF.adaptive_max_pool2d(x, size, return_indices=True), x)
+
+
+@pytest.mark.parametrize("size", [1, 4, 6])
+def test_adaptive_pool1d(size):
+    torch.manual_seed(7)
+    x = rand(2, 3, 10)
+    check(lambda x: F.adaptive_avg_pool1d(x, size), lambda x: TF.adaptive_avg_pool1d(x, size), x)
+    x = rand(2, 3, 10)
+    check(lambda x: F.adaptive_max_pool1d(x, size, True), lambda x: TF.adaptive_max_pool1d(x, size, True), x)
+
+
+def test_lp_pool():
+    torch.manual_seed(8)
+    x = rand(1, 2, 6, 7)
+    check(lambda x: F.lp_pool2d(x, 2, 3, 2), lambda x: TF.lp_pool2d(x, 2, 3, 2), x, grad_fn=False)
+    x = rand(1, 2, 9)
+    check(lambda x: F.lp_pool1d(x, 3, 2), lambda x: TF.lp_pool1d(x, 3, 2), x, grad_fn=False)
+
+
+INTERP = [
+    dict(scale_factor=2),
+    dict(size=(5, 7)),
+    dict(scale_factor=(1.7, 0.6)),
+    dict(size=(13, 3), mode="nearest-exact"),
+    dict(scale_factor=2, mode="bilinear"),
+    dict(size=(5, 11), mode="bilinear", align_corners=True),
+    dict(size=(7, 3), mode="bilinear"),
+    dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True),
+    dict(scale_factor=(0.7, 1.3), mode="bilinear"),
+    dict(size=(9, 5), mode="bicubic"),
+    dict(size=(9, 5), mode="bicubic", align_corners=True),
+    dict(scale_factor=0.5, mode="bicubic"),
+    dict(size=(3, 2), mode="area"),
+]
+
+
+@pytest.mark.parametrize("kw", INTERP)
+def test_interpolate_2d(kw):
+    torch.manual_seed(9)
+    x = rand(2, 3, 6, 5)
+    check(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), x)
+
+
+@pytest.mark.parametrize("kw", [dict(scale_factor=3), dict(size=7, mode="linear"),
+                                dict(size=4, mode="linear", align_corners=True), dict(size=13, mode="nearest-exact")])
+def test_interpolate_1d(kw):
+    torch.manual_seed(10)
+    x = rand(2, 3, 6)
+    check(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), x)
+
+
+def test_interpolate_float32():
+    torch.manual_seed(11)
+    for kw in (dict(scale_factor=3), dict(size=(7, 9), mode="bilinear"), dict(size=(11, 9), mode="bicubic")):
+        x = rand(1, 2, 5, 6, dtype=torch.float32)
+        check(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), x, tol=1e-5)
+
+
+UNFOLD = [dict(kernel_size=2), dict(kernel_size=(2, 3), stride=2, padding=1, dilation=(2, 1))]
+
+
+@pytest.mark.parametrize("kw", UNFOLD)
+def test_unfold_fold(kw):
+    torch.manual_seed(12)
+    x = rand(2, 3, 7, 6)
+    check(lambda x: F.unfold(x, **kw), lambda x: TF.unfold(x, **kw), x)
+    cols = F.unfold(x, **kw).detach().clone().requires_grad_(True)
+    check(lambda c: F.fold(c, (7, 6), **kw), lambda c: TF.fold(c, (7, 6), **kw), cols)
+
+
+PADS = [("constant", (1, 2)), ("constant", (1, 2, -1, 3)), ("reflect", (2, 1, 1, 2)), ("replicate", (3, 0, 2, 4)),
+        ("circular", (2, 1, 0, 3)), ("reflect", (1, 2)), ("replicate", (2, 2))]
+
+
+@pytest.mark.parametrize("mode,pads", PADS)
+def test_pad(mode, pads):
+    torch.manual_seed(13)
+    x = rand(2, 3, 5, 4) if len(pads) == 4 else rand(2, 3, 5)
+    check(lambda x: F.pad(x, pads, mode=mode), lambda x: TF.pad(x, pads, mode=mode), x)
+
+
+def test_pad_constant_value_and_ints():
+    x = torch.arange(12).reshape(3, 4)
+    out_g = TF.pad(tg.tensor(x.numpy()), (1, 1, 2, 0), value=7)
+    np.testing.assert_array_equal(out_g.numpy(), F.pad(x, (1, 1, 2, 0), value=7).numpy())
+    assert out_g.dtype == tg.int64
+
+
+def test_pixel_shuffle():
+    torch.manual_seed(14)
+    x = rand(2, 8, 3, 4)
+    check(lambda x: F.pixel_shuffle(x, 2), lambda x: TF.pixel_shuffle(x, 2), x)
+    x = rand(1, 2, 6, 9)
+    check(lambda x: F.pixel_unshuffle(x, 3), lambda x: TF.pixel_unshuffle(x, 3), x)
+
+
+def _err(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - compared by type and message
+        return type(e).__name__, str(e)
+    return None
+
+
+@pytest.mark.parametrize("case", [
+    lambda m, t: m.max_pool2d(t.randn(1, 3, 8, 8), 3, padding=2),
+    lambda m, t: m.max_pool2d(t.randn(1, 3, 8, 8), 9),
+    lambda m, t: m.avg_pool2d(t.randn(1, 3, 8, 8), 3, padding=2),
+    lambda m, t: m.avg_pool2d(t.randn(1, 3, 8, 8), 9),
+    lambda m, t: m.pad(t.randn(1, 3, 8, 8), (4, 4), mode="reflect"),
+    lambda m, t: m.pad(t.randn(1, 3, 8), (8, 8), mode="reflect"),
+    lambda m, t: m.pad(t.randn(1, 3, 8, 8), (1, 1, 1), mode="constant"),
+    lambda m, t: m.pad(t.randn(1, 3, 8, 8), (1, 1), mode="foo"),
+    lambda m, t: m.interpolate(t.randn(1, 3, 8, 8), scale_factor=2, align_corners=True),
+    lambda m, t: m.interpolate(t.randn(1, 3, 8, 8), scale_factor=2, mode="linear"),
+    lambda m, t: m.interpolate(t.randn(1, 3, 8, 8)),
+    lambda m, t: m.interpolate(t.randn(1, 3, 8, 8), size=3, scale_factor=2),
+    lambda m, t: m.pixel_shuffle(t.randn(1, 3, 8, 8), 2),
+    lambda m, t: m.pixel_unshuffle(t.randn(1, 3, 8, 9), 2),
+])
+def test_errors_match(case):
+    expected = _err(lambda: case(F, torch))
+    assert expected is not None
+    assert _err(lambda: case(TF, tg)) == expected
+
+
+MODULES = [
+    ("MaxPool2d", (2,), {}), ("MaxPool2d", (3, 2, 1), dict(ceil_mode=True, return_indices=True)),
+    ("MaxPool1d", (2,), {}), ("AvgPool2d", (2,), {}), ("AvgPool1d", (3, 2, 1, True, False), {}),
+    ("AvgPool2d", (3,), dict(divisor_override=2)), ("AdaptiveAvgPool2d", ((3, None),), {}),
+    ("AdaptiveMaxPool1d", (3, True), {}), ("AdaptiveAvgPool1d", (2,), {}), ("AdaptiveMaxPool2d", (2,), {}),
+    ("Upsample", (), dict(scale_factor=2)), ("Upsample", (), dict(size=(3, 4), mode="bilinear", align_corners=True)),
+    ("UpsamplingNearest2d", (), dict(scale_factor=2)), ("UpsamplingBilinear2d", (), dict(size=3)),
+    ("PixelShuffle", (2,), {}), ("PixelUnshuffle", (2,), {}),
+    ("ZeroPad2d", (2,), {}), ("ConstantPad1d", ((1, 2), 3.5), {}), ("ReflectionPad2d", (1,), {}),
+    ("ReplicationPad1d", ((1, 2),), {}), ("CircularPad2d", (1,), {}), ("ZeroPad1d", (1,), {}),
+    ("ConstantPad2d", (1, 0.0), {}), ("Fold", ((4, 5), 2), {}), ("Unfold", (2,), dict(padding=1)),
+    ("LPPool2d", (2, 3), {}), ("LPPool1d", (2, 3), dict(stride=2)),
+]
+
+
+@pytest.mark.parametrize("name,args,kw", MODULES)
+def test_module_repr_and_forward(name, args, kw):
+    tm = getattr(torch.nn, name)(*args, **kw)
+    gm = getattr(tnn, name)(*args, **kw)
+    assert repr(gm) == repr(tm)
+    torch.manual_seed(15)
+    if name == "Fold":
+        x = rand(2, 3 * 4, 12)
+    elif name.endswith("1d"):
+        x = rand(2, 4, 8)
+    else:
+        x = rand(2, 4, 8, 8)
+    out_t, out_g = tm(x), gm(to_tg(x))
+    if isinstance(out_t, tuple):
+        out_t, out_g = out_t[0], out_g[0]
+    close(out_g, out_t)
