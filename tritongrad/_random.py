@@ -353,7 +353,7 @@ def _fma64_exact(a, b, c):
     try:
         return float(exact)  # Fraction -> float rounds correctly (to nearest, ties to even)
     except OverflowError:
-        return math.copysign(math.inf, exact)
+        return math.inf if exact > 0 else -math.inf
 
 
 def _libm(fn, x):
