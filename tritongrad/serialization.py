@@ -634,7 +634,14 @@ class _ZipReader:
                     raise RuntimeError(f"PytorchStreamReader failed reading file {name}: truncated" + _MINIZ_SUFFIX)
                 return self._mapped[start:start + info.file_size]
             self._f.seek(start)
-            data = self._f.read(info.file_size)
+            out = np.empty(info.file_size, dtype=np.uint8)
+            got = self._f.readinto(memoryview(out)) if hasattr(self._f, "readinto") else None
+            if got is None:
+                data = self._f.read(info.file_size)
+            elif got != info.file_size:
+                raise RuntimeError(f"PytorchStreamReader failed reading file {name}: truncated" + _MINIZ_SUFFIX)
+            else:
+                return out
         elif info.compress_type == zipfile.ZIP_DEFLATED:
             self._f.seek(start)
             raw = self._f.read(info.compress_size)

@@ -401,7 +401,6 @@ def test_storage_views_tensor_memory():
 
 
 def test_saving_a_storage_directly():
-    torch = pytest.importorskip("torch")  # noqa: F841 - the layout below is what torch writes for a storage
     t = _t(np.arange(4, dtype=np.float32))
     loaded = _round_trip({"s": t.storage(), "t": t})
     assert isinstance(loaded["s"], TypedStorage) and loaded["s"].dtype is D.float32

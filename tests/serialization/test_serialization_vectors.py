@@ -57,6 +57,7 @@ def test_vector_loads_with_full_unpickler(name):
 
 
 # proto4.pt is refused by torch's weights-only loader; tritongrad refuses it the same way
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol 4")
 @pytest.mark.parametrize("name", REFUSED)
 def test_hostile_vector_refused_like_torch(name, capfd):
     torch_error = MANIFEST[name]["torch_error"]
