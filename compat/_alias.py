@@ -19,6 +19,8 @@ ALIAS = "torch"
 TARGET = "tritongrad"
 
 _COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
+# Tells a spawn/forkserver child (compat._spawn_main) which program to re-run as __mp_main__.
+SPAWN_MAIN_VARIABLE = "TRITONGRAD_COMPAT_SPAWN_MAIN"
 
 _lock = threading.RLock()
 _state = {"installed": False, "finder": None, "previous_excepthook": None, "swapped": {},

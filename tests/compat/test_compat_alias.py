@@ -3,6 +3,7 @@
 The alias changes ``sys.modules`` for the whole process, so it is never installed in the test
 process itself (other tests import the real PyTorch there).
 """
+import concurrent.futures
 import importlib.machinery
 import os
 import subprocess
@@ -146,8 +147,7 @@ def test_missing_submodules_raise_module_not_found_with_the_hint():
 
 
 def test_uncaught_errors_show_no_alias_frames(tmp_path):
-    script = tmp_path / "uses_missing.py"
-    for body, last in [
+    cases = [
         ("import torch\ntorch.surely_missing\n",
          "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does not "
          "provide torch.surely_missing yet)"),
@@ -157,10 +157,17 @@ def test_uncaught_errors_show_no_alias_frames(tmp_path):
         ("from torch import surely_missing\n",
          "ImportError: cannot import name 'surely_missing' from 'torch' (tritongrad does not "
          "provide torch.surely_missing yet)"),
-    ]:
-        script.write_text(body)
-        proc = run_python("import runpy, compat; compat.install(); "
+    ]
+
+    def run_case(index):
+        script = tmp_path / ("uses_missing_%d.py" % index)
+        script.write_text(cases[index][0])
+        return run_python("import runpy, compat; compat.install(); "
                           "runpy.run_path(%r, run_name='__main__')" % str(script))
+
+    with concurrent.futures.ThreadPoolExecutor(len(cases)) as pool:
+        procs = list(pool.map(run_case, range(len(cases))))
+    for proc, (_, last) in zip(procs, cases):
         assert proc.returncode == 1
         lines = proc.stderr.strip().splitlines()
         assert lines[-1] == last

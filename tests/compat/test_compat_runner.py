@@ -3,6 +3,7 @@
 Each test runs the same program with plain ``python`` and through the runner, from the same
 working directory, and compares stdout, stderr and the exit status.
 """
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -44,7 +45,9 @@ def through_runner(*args, cwd, stdin=None):
 
 
 def assert_same(args, cwd, stdin=None):
-    expected, actual = plain(*args, cwd=cwd, stdin=stdin), through_runner(*args, cwd=cwd, stdin=stdin)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        expected, actual = pool.map(lambda run: run(*args, cwd=cwd, stdin=stdin),
+                                    (plain, through_runner))
     assert (actual.stdout, actual.stderr, actual.returncode) == (
         expected.stdout, expected.stderr, expected.returncode)
     return actual
@@ -149,20 +152,38 @@ def test_torch_is_tritongrad_in_the_script_and_main_objects_pickle(project):
     assert (proc.stdout, proc.stderr, proc.returncode) == ("True True tritongrad\n3\n", "", 0)
 
 
-def test_forked_workers_see_the_alias_and_main_definitions(project):
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_worker_processes_see_the_alias_and_main_definitions(project, method):
     (project / "workers.py").write_text(textwrap.dedent("""\
-        import multiprocessing
+        import multiprocessing, sys
         import torch
-        def square(x):
+        class Box:
+            def __init__(self, value):
+                self.value = value
+        def work(box):
             import torch as inner
-            return x * x, inner.__name__
+            return box.value * 2, inner.__name__
         if __name__ == "__main__":
-            with multiprocessing.get_context("fork").Pool(2) as pool:
-                print(pool.map(square, [1, 2, 3]))
+            with multiprocessing.get_context(sys.argv[1]).Pool(2) as pool:
+                print(pool.map(work, [Box(1), Box(2), Box(3)]))
     """))
-    proc = through_runner("workers.py", cwd=project)
+    proc = through_runner("workers.py", method, cwd=project)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "[(1, 'tritongrad'), (4, 'tritongrad'), (9, 'tritongrad')]\n"
+    assert proc.stdout == "[(2, 'tritongrad'), (4, 'tritongrad'), (6, 'tritongrad')]\n"
+
+
+def test_spawned_workers_of_a_module_run_with_m(project):
+    (project / "work" / "app" / "pool.py").write_text(textwrap.dedent("""\
+        import multiprocessing
+        def name_of_torch(_):
+            import torch
+            return torch.__name__
+        if __name__ == "__main__":
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                print(pool.map(name_of_torch, [0]))
+    """))
+    proc = through_runner("-m", "app.pool", cwd=project / "work")
+    assert (proc.stdout, proc.returncode) == ("['tritongrad']\n", 0), proc.stderr
 
 
 def test_usage_errors():
