@@ -481,3 +481,37 @@ def test_subclass_with_required_parameter():
     with pytest.raises(ValueError) as t_err:
         TorchPlain([torch.ones(1, requires_grad=True)])
     assert str(g_err.value) == str(t_err.value)
+
+
+CAPTURABLE = ["Adam", "AdamW", "RMSprop", "Adadelta", "Adamax", "NAdam", "RAdam", "ASGD", "Rprop"]
+
+
+@pytest.mark.parametrize("name", CAPTURABLE)
+def test_capturable_on_cpu_asserts_like_torch(name):
+    t_param, g_param = torch.ones(2, requires_grad=True), tg_leaf(np.ones(2, np.float32))
+    torch_opt = getattr(torch.optim, name)([t_param], capturable=True)
+    tg_opt = getattr(tg_optim, name)([g_param], capturable=True)
+    t_param.grad = torch.ones(2)
+    g_param.grad = tg_tensor(np.ones(2, np.float32))
+    _errors_alike(torch_opt.step, tg_opt.step)
+    np.testing.assert_array_equal(g_param._data, t_param.detach().numpy())
+    assert list(tg_opt.state_dict()["state"]) == list(torch_opt.state_dict()["state"])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adagrad"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16], ids=["float64", "float32", "float16"])
+def test_fused_flag_runs_on_cpu_like_torch(name, dtype):
+    init, data = make_problem(dtype)
+    torch_params = [torch.tensor(a, requires_grad=True) for a in init]
+    tg_params = [tg_leaf(a) for a in init]
+    kwargs = dict(lr=0.01, fused=True)
+    torch_opt, tg_opt = getattr(torch.optim, name)(torch_params, **kwargs), getattr(tg_optim, name)(tg_params, **kwargs)
+    for _ in range(5):
+        _set_grads_from_loss(torch_params, tg_params, data, dtype)
+        torch_opt.step()
+        tg_opt.step()
+    tolerance = dict(rtol=2e-3, atol=2e-3) if dtype == np.float16 else TOLERANCE[dtype]
+    for t_param, g_param in zip(torch_params, tg_params):
+        assert g_param._data.dtype == dtype
+        np.testing.assert_allclose(g_param._data.astype(np.float64), t_param.detach().double().numpy(), **tolerance)
+    _assert_same_state(torch_opt, tg_opt, dict(rtol=1e-2, atol=1e-3) if dtype == np.float16 else tolerance)

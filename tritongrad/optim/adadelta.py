@@ -1,8 +1,8 @@
 """torch.optim.Adadelta."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_lr, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor,
-                        _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
+                        _step_to_tensor, _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -51,6 +51,8 @@ class Adadelta(Optimizer):
                 state["acc_delta"] = _zeros_like(p)
         lr = _hyper(group["lr"])
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
+        for p in params:
+            _check_capturable(group, p, supports_xla=False)
         for p in params:
             state = self.state[p]
             _increment(state["step"])

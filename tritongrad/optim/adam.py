@@ -2,8 +2,8 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_fused, _hyper, _increment, _lerp_, _real_view, _scalar_state,
-                        _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _lerp_, _real_view,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["Adam"]
 
@@ -100,6 +100,7 @@ class Adam(Optimizer):
                 grad = -grad
             exp_avg = _real_view(state["exp_avg"]._data)
             exp_avg_sq = _real_view(state["exp_avg_sq"]._data)
+            _check_capturable(group, p)
             _increment(state["step"])
 
             if weight_decay != 0:

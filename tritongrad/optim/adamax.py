@@ -1,7 +1,7 @@
 """torch.optim.Adamax: Adam with the infinity norm."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_betas, _check_lr, _hyper, _increment, _lerp_, _real_view,
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
                         _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["Adamax"]
@@ -56,6 +56,7 @@ class Adamax(Optimizer):
             grad = p.grad._data
             if group["maximize"]:
                 grad = -grad
+            _check_capturable(group, p)
             _increment(state["step"])
             if weight_decay != 0:
                 grad = grad + weight_decay * p._data

@@ -2,8 +2,8 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_lr, _hyper, _increment, _real_view, _scalar_dtype, _scalar_state, \
-    _step_to_tensor, _value, _zeros_like
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_dtype,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["ASGD"]
 
@@ -68,6 +68,7 @@ class ASGD(Optimizer):
             param = _real_view(p._data)
             grad = _real_view(grad)
             ax = _real_view(state["ax"]._data)
+            _check_capturable(group, p, "params, mus, etas, and state_steps")
             _increment(state["step"])
             if weight_decay != 0:
                 grad = grad + weight_decay * param

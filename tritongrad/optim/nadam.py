@@ -1,7 +1,7 @@
 """torch.optim.NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_betas, _check_lr, _hyper, _increment, _lerp_, _real_view,
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
                         _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["NAdam"]
@@ -71,6 +71,7 @@ class NAdam(Optimizer):
             exp_avg = _real_view(state["exp_avg"]._data)
             exp_avg_sq = _real_view(state["exp_avg_sq"]._data)
             mu_product_t = state["mu_product"]
+            _check_capturable(group, p, "params, mu_products and state_steps")
             _increment(state["step"])
             step = _value(state["step"])
             bias_correction2 = 1 - beta2 ** step

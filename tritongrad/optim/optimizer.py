@@ -166,6 +166,18 @@ def _lerp_(target, end, weight):
         target[...] = end - diff * (1 - weight)
 
 
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+
+def _check_capturable(group, p, what="params and state_steps", supports_xla=True):
+    """capturable=True is for graph-captured accelerator steps; PyTorch asserts on other devices."""
+    if not group["capturable"]:
+        return
+    devices = _CAPTURABLE_DEVICES if supports_xla else _CAPTURABLE_DEVICES[:-1]
+    if p.device.type not in devices:
+        raise AssertionError(f"If capturable=True, {what} must be on supported devices: {devices}.")
+
+
 def _cpu_arrays(optimizer_name, p):
     if p.device.type != "cpu":
         raise NotImplementedError(f"tritongrad's {optimizer_name} only updates CPU parameters, got one on {p.device}")

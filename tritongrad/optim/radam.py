@@ -1,7 +1,7 @@
 """torch.optim.RAdam: rectified Adam (and optional decoupled weight decay)."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_betas, _check_lr, _hyper, _increment, _lerp_, _real_view,
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
                         _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["RAdam"]
@@ -63,6 +63,7 @@ class RAdam(Optimizer):
             grad = _real_view(grad)
             exp_avg = _real_view(state["exp_avg"]._data)
             exp_avg_sq = _real_view(state["exp_avg_sq"]._data)
+            _check_capturable(group, p)
             _increment(state["step"])
             step = _value(state["step"])
             if weight_decay != 0:

@@ -1,7 +1,7 @@
 """torch.optim.RMSprop (optionally centered, with momentum)."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_lr, _check_nonneg, _hyper, _increment, _lerp_, _real_view,
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _lerp_, _real_view,
                         _scalar_state, _step_to_tensor, _zeros_like)
 
 __all__ = ["RMSprop"]
@@ -61,6 +61,7 @@ class RMSprop(Optimizer):
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         weight_decay = group["weight_decay"]
         for p, state in zip(params, states):
+            _check_capturable(group, p)
             _increment(state["step"])
             grad = p.grad._data
             if group["maximize"]:

@@ -2,8 +2,8 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_lr, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor, \
-    _zeros_like
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
+                        _step_to_tensor, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -55,6 +55,7 @@ class Rprop(Optimizer):
             grad = p.grad._data
             if group["maximize"]:
                 grad = -grad
+            _check_capturable(group, p)
             _increment(state["step"])
             grad = _real_view(grad)
             prev = _real_view(state["prev"]._data)
