@@ -31,9 +31,12 @@ def to_torch(value, torch):
     """Re-create a tritongrad-made sample with the oracle's tensors (values and dtype kept)."""
     if isinstance(value, tg.Tensor):
         dtype_name = str(value.dtype).split(".")[-1]
+        plain_value = value.detach()
         if dtype_name == "bfloat16":
-            return torch.tensor(value.float().numpy()).bfloat16()
-        return torch.from_numpy(np.array(value.numpy()))
+            converted = torch.tensor(plain_value.float().numpy()).bfloat16()
+        else:
+            converted = torch.from_numpy(np.array(plain_value.numpy()))
+        return converted.requires_grad_(value.requires_grad)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(*(to_torch(v, torch) for v in value))
     if isinstance(value, dict):

@@ -1,4 +1,5 @@
 """DataLoader in the main process (num_workers=0) against torch.utils.data.DataLoader."""
+import os
 import warnings
 
 import numpy as np
@@ -253,3 +254,27 @@ def test_iterator_creation_draws_base_seed_only():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert run(tgdata, tg) == run(tdata, torch)
+
+
+def test_profiler_sees_each_next_call():
+    profiler = getattr(tg.autograd, "profiler", None)
+    if profiler is None or not hasattr(profiler, "profile"):
+        pytest.skip("tritongrad.autograd.profiler is not available")
+
+    def count(framework, module):
+        with framework.autograd.profiler.profile() as prof:
+            for _ in module.DataLoader(list(range(5)), batch_size=2):
+                pass
+        return [event.name for event in prof.function_events].count(
+            "enumerate(DataLoader)#_SingleProcessDataLoaderIter.__next__")
+    assert count(tg, tgdata) == count(torch, tdata) == 4
+
+
+def test_too_many_workers_warning_matches_torch():
+    def message(module, framework):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module.DataLoader(pair(module, framework), num_workers=len(os.sched_getaffinity(0)) + 1)
+        return [str(w.message) for w in caught]
+    ours = message(tgdata, tg)
+    assert len(ours) == 1 and ours == message(tdata, torch)
