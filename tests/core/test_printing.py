@@ -406,3 +406,16 @@ def test_device_suffix(device_args):
     _set_both(linewidth=24)
     theirs, ours = _pair(np.arange(6, dtype=np.float32))
     assert repr(ours._as_subclass(OnDevice)) == repr(theirs.as_subclass(TorchOnDevice))
+
+
+@pytest.mark.parametrize("dtype_name", ["float32", "bfloat16", "complex64"])
+def test_large_tensor_is_summarised_before_formatting(dtype_name):
+    import time
+
+    values = np.random.default_rng(0).standard_normal((2000, 2000))
+    theirs, ours = _pair(values, dtype_name)
+    start = time.perf_counter()
+    text = repr(ours)
+    # formatting all 4M elements would take seconds; the summarised print takes about a millisecond
+    assert time.perf_counter() - start < 0.5
+    assert text == repr(theirs)
