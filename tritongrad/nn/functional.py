@@ -151,12 +151,12 @@ def identity(input):
 # ====================================================================== activations
 def relu(input, inplace=False):
     if inplace:
-        return tg.relu_(input)
+        return input.relu_()
     return tg.relu(input)
 
 
 def relu_(input):
-    return tg.relu_(input)
+    return input.relu_()
 
 
 def _hardtanh_impl(input, min_val, max_val):
@@ -925,7 +925,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 def _clamped_norm(x, dim, eps):
-    n = tg.linalg.vector_norm(x, 2, dim, True) if hasattr(tg, "linalg") else x.norm(2, dim, True)
+    n = x.norm(2, dim, True)
     # clamp the value only: the gradient flows as if unclamped (PyTorch clamps under no_grad)
     with no_grad():
         shift = n.clamp_min(eps) - n
@@ -990,6 +990,13 @@ def _apply_reduction(loss, reduction):
     return loss
 
 
+def _weighted_reduction(loss, weight, reduction):
+    """'mean' of a weighted elementwise loss divides by the total weight (as PyTorch's mse/l1 with weight=)."""
+    if reduction == "mean":
+        return loss.sum() / weight.expand(loss.shape).sum()
+    return _apply_reduction(loss, reduction)
+
+
 def _reduce_np(arr, reduction):
     if reduction == "mean":
         return np.asarray(arr.mean() if arr.size else np.nan, dtype=arr.dtype)
@@ -1036,7 +1043,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     _warn_size(input, target)
     if weight is not None:
         input, target = tg.broadcast_tensors(input, target)
-        return _apply_reduction((input - target) ** 2 * weight, reduction)
+        return _weighted_reduction((input - target) ** 2 * weight, weight, reduction)
     return _pointwise_loss("MseLossBackward0", input, target, reduction, lambda x, t: (x - t) ** 2,
                            lambda x, t: 2 * (x - t))
 
@@ -1047,7 +1054,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     input, target = tg.broadcast_tensors(input, target)
     loss = (input - target).abs()
     if weight is not None:
-        loss = loss * weight
+        return _weighted_reduction(loss * weight, weight, reduction)
     return _apply_reduction(loss, reduction)
 
 
@@ -1268,6 +1275,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         expected = (input.shape[0],) + tuple(input.shape[2:])
         if tuple(target.shape) != expected:
             raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    if input.dim() == 3 or input.dim() > 4:
+        # as PyTorch: fold the trailing dims into a 4-D problem, then view the per-element result back
+        n = input.shape[0]
+        out_size = (n,) + tuple(input.shape[2:])
+        x4 = input.contiguous().view(n, c, 1, -1)
+        t4 = target.contiguous().view(n, 1, -1)
+        out = nll_loss(x4, t4, weight, None, ignore_index, None, reduction)
+        return out.view(out_size) if reduction == "none" else out
     if weight is not None and weight.numel() != c:
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
                            f"weight tensor of shape: {list(weight.shape)}")
@@ -1315,7 +1330,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             return m * g.unsqueeze(1), None
         return m * g, None
 
-    return _custom("NllLossBackward0", out, (input, target), backward)
+    return _custom("NllLoss2DBackward0" if input.dim() == 4 else "NllLossBackward0", out, (input, target), backward)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
