@@ -515,3 +515,77 @@ def test_fused_flag_runs_on_cpu_like_torch(name, dtype):
         assert g_param._data.dtype == dtype
         np.testing.assert_allclose(g_param._data.astype(np.float64), t_param.detach().double().numpy(), **tolerance)
     _assert_same_state(torch_opt, tg_opt, dict(rtol=1e-2, atol=1e-3) if dtype == np.float16 else tolerance)
+
+
+def test_state_dict_and_load_hooks_like_torch():
+    def exercise(lib_optim, param):
+        calls = []
+        opt = lib_optim.SGD([param], lr=0.1, momentum=0.9)
+        opt.register_state_dict_pre_hook(lambda o: calls.append("sd-pre"))
+        opt.register_state_dict_pre_hook(lambda o: calls.append("sd-pre-first"), prepend=True)
+
+        def add_marker(o, sd):
+            calls.append("sd-post")
+            sd["marker"] = 1
+
+        opt.register_state_dict_post_hook(add_marker)
+        opt.register_state_dict_post_hook(lambda o, sd: dict(sd, replaced=True))
+
+        def change_lr(o, sd):
+            calls.append(("load-pre", sorted(sd)))
+            sd = dict(sd)
+            sd["param_groups"] = [dict(g, lr=0.5) for g in sd["param_groups"]]
+            return sd
+
+        handle = opt.register_load_state_dict_pre_hook(change_lr)
+        opt.register_load_state_dict_post_hook(lambda o: calls.append(("load-post", o.param_groups[0]["lr"])))
+        sd = opt.state_dict()
+        calls.append(sorted(sd))
+        opt.load_state_dict(sd)
+        handle.remove()
+        opt.load_state_dict(sd)
+        calls.append(opt.param_groups[0]["lr"])
+        return calls
+
+    assert exercise(tg_optim, tg_leaf(np.ones(2, np.float32))) == \
+        exercise(torch.optim, torch.ones(2, requires_grad=True))
+
+
+def test_global_step_hooks_like_torch():
+    def exercise(lib_optim, register_pre, register_post, param):
+        calls = []
+        opt = lib_optim.Adam([param])
+        opt.register_step_pre_hook(lambda o, a, k: calls.append("local-pre"))
+        opt.register_step_post_hook(lambda o, a, k: calls.append("local-post"))
+        handles = [register_pre(lambda o, a, k: calls.append("global-pre")),
+                   register_post(lambda o, a, k: calls.append("global-post"))]
+        try:
+            opt.step()
+        finally:
+            for handle in handles:
+                handle.remove()
+        opt.step()
+        return calls
+
+    from torch.optim.optimizer import register_optimizer_step_post_hook as torch_post
+    from torch.optim.optimizer import register_optimizer_step_pre_hook as torch_pre
+    from tritongrad.optim.optimizer import register_optimizer_step_post_hook as tg_post
+    from tritongrad.optim.optimizer import register_optimizer_step_pre_hook as tg_pre
+    assert exercise(tg_optim, tg_pre, tg_post, tg_leaf(np.ones(2, np.float32))) == \
+        exercise(torch.optim, torch_pre, torch_post, torch.ones(2, requires_grad=True))
+
+
+def test_pickle_round_trip_keeps_groups_and_state():
+    import pickle
+    init, data = make_problem(np.float64)
+    params = [tg_leaf(a) for a in init]
+    opt = tg_optim.RMSprop(params, lr=0.01, momentum=0.5)
+    _, grads = loss_and_grads([p._data for p in params], data)
+    for p, g in zip(params, grads):
+        p.grad = tg_tensor(g)
+    opt.step()
+    clone = pickle.loads(pickle.dumps(opt))
+    assert type(clone) is tg_optim.RMSprop
+    assert repr(clone) == repr(opt)
+    assert list(clone.state_dict()["state"]) == [0, 1]
+    clone.register_step_pre_hook(lambda o, a, k: None)

@@ -69,13 +69,19 @@ def register_optimizer_step_post_hook(hook):
     return handle
 
 
+_record_function_impl = []
+
+
 def _record_function(name):
-    """The profiler range PyTorch opens around step/zero_grad, when a profiler module exists."""
-    try:
-        from ..autograd.profiler import record_function
-    except ImportError:
-        return nullcontext()
-    return record_function(name)
+    """The profiler range PyTorch opens around step/zero_grad, when tritongrad's profiler is present."""
+    if not _record_function_impl:
+        try:
+            from ..autograd.profiler import record_function
+        except ImportError:
+            record_function = None
+        _record_function_impl.append(record_function)
+    record_function = _record_function_impl[0]
+    return nullcontext() if record_function is None else record_function(name)
 
 
 def _typename(obj):
