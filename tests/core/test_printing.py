@@ -24,7 +24,12 @@ _TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": 
 
 @pytest.fixture(autouse=True)
 def _restore_print_state():
+    _reset_print_state()
     yield
+    _reset_print_state()
+
+
+def _reset_print_state():
     torch.set_printoptions(profile="default", sci_mode=None)
     _tensor_str.set_printoptions(profile="default", sci_mode=None)
     torch.set_default_dtype(torch.float32)

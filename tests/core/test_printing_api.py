@@ -9,6 +9,8 @@ import tritongrad as tg  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _restore_print_state():
+    torch.set_printoptions(profile="default", sci_mode=None)
+    tg.set_printoptions(profile="default", sci_mode=None)
     yield
     torch.set_printoptions(profile="default", sci_mode=None)
     tg.set_printoptions(profile="default", sci_mode=None)
