@@ -303,7 +303,7 @@ class _BaseDataLoaderIter:
         return next(self._sampler_iter)
 
     def _next_data(self):
-        raise NotImplementedError
+        raise NotImplementedError("_next_data is implemented by the single- and multi-process iterators")
 
     def __next__(self):
         with _record_function(self._profile_name):

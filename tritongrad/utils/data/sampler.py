@@ -24,6 +24,7 @@ class Sampler(Generic[T_co]):
     not defined here, so that ``len()`` of a sampler without one raises TypeError)."""
 
     def __iter__(self):
+        # Abstract: PyTorch raises with an empty message here, and so do we.
         raise NotImplementedError
 
 
