@@ -16,8 +16,13 @@ import tritongrad as tg
 import tritongrad.utils.data as tgdata
 from data_test_helpers import plain
 
-torch = pytest.importorskip("torch")
-import torch.utils.data as tdata  # noqa: E402
+try:
+    import torch
+    import torch.utils.data as tdata
+except ImportError:  # the oracle is optional: only the comparisons skip without it
+    torch = tdata = None
+
+needs_oracle = pytest.mark.skipif(torch is None, reason="needs the PyTorch oracle")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="worker tests use fork and os.kill")
 
@@ -63,6 +68,7 @@ class WhoAmI:
         }
 
 
+@needs_oracle
 def test_order_and_worker_assignment_match_torch():
     def run(module, framework):
         framework.manual_seed(0)
@@ -72,6 +78,7 @@ def test_order_and_worker_assignment_match_torch():
     assert run(tgdata, tg) == run(tdata, torch)
 
 
+@needs_oracle
 def test_worker_seeding_matches_torch_with_loader_generator():
     def run(module, framework):
         loader = module.DataLoader(WhoAmI(module, framework), batch_size=None, num_workers=2, shuffle=True,
@@ -80,6 +87,7 @@ def test_worker_seeding_matches_torch_with_loader_generator():
     assert run(tgdata, tg) == run(tdata, torch)
 
 
+@needs_oracle
 def test_numpy_seed_words_match_torch():
     from tritongrad.utils.data._utils.worker import _generate_state as ours
     from torch.utils.data._utils.worker import _generate_state as theirs
@@ -106,6 +114,7 @@ def make_splitting_stream(module):
     return Split()
 
 
+@needs_oracle
 @pytest.mark.parametrize("kwargs", [{"batch_size": 2}, {"batch_size": 2, "drop_last": True}, {"batch_size": None}])
 def test_iterable_dataset_with_workers_matches_torch(kwargs):
     def run(module):
@@ -157,6 +166,7 @@ def error_text(module, index_of_failure):
     return outcomes
 
 
+@needs_oracle
 def test_worker_exception_reraised_with_traceback_like_torch():
     ours = error_text(tgdata, 3)
     assert ours == error_text(tdata, 3)
@@ -164,6 +174,7 @@ def test_worker_exception_reraised_with_traceback_like_torch():
                        "Original Traceback (most recent call last):", "ValueError: sample 3 is broken")
 
 
+@needs_oracle
 def test_worker_init_fn_exception_reaches_main_process():
     def init(worker_id):
         raise RuntimeError(f"init failed in {worker_id}")
@@ -279,6 +290,8 @@ def test_persistent_workers_across_epochs():
 
     pids, orders, after = run(tgdata, tg)
     assert all(p == pids[0] and len(p) == 2 for p in pids)
+    if torch is None:
+        return
     _, torch_orders, torch_after = run(tdata, torch)
     assert (orders, after) == (torch_orders, torch_after)
 
