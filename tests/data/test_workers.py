@@ -30,9 +30,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="worker tests us
 @pytest.fixture(autouse=True)
 def no_leaked_workers():
     """Every test must leave no worker process behind, and none may hang."""
+    def hung(signum, frame):
+        raise TimeoutError("worker test did not finish within 60 s")
+    previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
     yield
     signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
     gc.collect()
     deadline = time.monotonic() + 5
     while multiprocessing.active_children() and time.monotonic() < deadline:
