@@ -25,6 +25,8 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             data = _empty_float()
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+        if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         p = data.detach()._as_subclass(cls)
         p._is_param = True
         p._set_requires_grad(requires_grad)

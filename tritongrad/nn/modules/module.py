@@ -221,6 +221,12 @@ class _BackwardHookState:
                                        f"{len(res)}, but expected {len(self.grad_outputs)}")
                 self.grad_outputs = tuple(res)
             if self.input_tensors_index is None:
+                if self.user_hooks:
+                    import warnings
+                    warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                                  "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/main/"
+                                  "generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for "
+                                  "more details.", stacklevel=2)
                 grad_inputs = self._pack_with_none([], [], self.n_inputs)
                 for hook in self.user_hooks:
                     res = hook(self.module, grad_inputs, self.grad_outputs)
