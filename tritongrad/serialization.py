@@ -8,6 +8,7 @@ See ``docs/serialization.md`` and ``/work/shared/spec/serialization.md``.
 """
 import collections
 import contextlib
+import enum
 import io
 import os
 import pickle
@@ -28,7 +29,10 @@ from ._storage import UntypedStorage
 from .storage import TypedStorage, _LegacyStorage, LEGACY_STORAGE_CLASSES, _PICKLE_STORAGE_TYPE
 
 __all__ = ["save", "load", "add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals",
-           "get_unsafe_globals_in_checkpoint", "set_crc32_options", "get_crc32_options", "DEFAULT_PROTOCOL"]
+           "get_unsafe_globals_in_checkpoint", "set_crc32_options", "get_crc32_options", "DEFAULT_PROTOCOL",
+           "get_default_mmap_options", "set_default_mmap_options", "LoadEndianness",
+           "get_default_load_endianness", "set_default_load_endianness", "location_tag",
+           "default_restore_location"]
 
 DEFAULT_PROTOCOL = 2
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
@@ -59,6 +63,66 @@ def set_crc32_options(compute_crc32):
 
 def get_crc32_options():
     return _crc32_enabled[0]
+
+
+try:
+    from mmap import MAP_PRIVATE, MAP_SHARED
+except ImportError:  # Windows
+    MAP_PRIVATE = MAP_SHARED = None
+
+_mmap_flags = [MAP_PRIVATE]
+
+
+def get_default_mmap_options():
+    """The mapping ``load(..., mmap=True)`` uses: ``mmap.MAP_PRIVATE`` (copy-on-write, the default) or
+    ``mmap.MAP_SHARED`` (writes to loaded tensors reach the file)."""
+    return _mmap_flags[0]
+
+
+class set_default_mmap_options:
+    """Set the mapping used by ``load(..., mmap=True)``; also a context manager restoring the old one."""
+
+    def __init__(self, flags):
+        if MAP_PRIVATE is None:
+            raise RuntimeError("Changing the default mmap options is currently not supported for Windows")
+        if flags != MAP_PRIVATE and flags != MAP_SHARED:
+            raise ValueError("Invalid argument in function set_default_mmap_options, expected mmap.MAP_PRIVATE "
+                             f"or mmap.MAP_SHARED, but got {flags}")
+        self.prev = _mmap_flags[0]
+        _mmap_flags[0] = flags
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _mmap_flags[0] = self.prev
+
+
+class LoadEndianness(enum.Enum):
+    NATIVE = 1
+    LITTLE = 2
+    BIG = 3
+
+
+_load_endianness = [None]
+
+
+def get_default_load_endianness():
+    """Byte order assumed for checkpoints without a ``byteorder`` record (``None`` means little)."""
+    return _load_endianness[0]
+
+
+def set_default_load_endianness(endianness):
+    if not isinstance(endianness, LoadEndianness) and endianness is not None:
+        raise TypeError("Invalid argument type in function set_default_load_endianness")
+    _load_endianness[0] = endianness
+
+
+def location_tag(storage):
+    """The device tag a checkpoint records for ``storage``: ``'cpu'`` or ``'cuda:<index>'``."""
+    if isinstance(storage, TypedStorage):
+        storage = storage._untyped_storage
+    return _location_tag(storage)
 
 
 # ----------------------------------------------------------------------------------------------- names
@@ -533,9 +597,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     if pickle_module is not pickle:
         raise NotImplementedError(f"tritongrad.save supports only the standard pickle module, not "
                                   f"{getattr(pickle_module, '__name__', pickle_module)!r}")
-    if not isinstance(pickle_protocol, int) or not 2 <= pickle_protocol <= pickle.HIGHEST_PROTOCOL:
-        raise NotImplementedError(f"tritongrad.save supports pickle protocols 2 to {pickle.HIGHEST_PROTOCOL}, "
-                                  f"not {pickle_protocol!r}")
+    if _is_path(f):
+        parent = os.path.dirname(os.path.abspath(os.fsdecode(os.fspath(f))))
+        if not os.path.isdir(parent):
+            raise RuntimeError(f"Parent directory {parent} does not exist.")
+    elif not hasattr(f, "write"):
+        raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
     buf = io.BytesIO()
     pickler = _CheckpointPickler(buf, pickle_protocol)
     pickler.dump(obj)
@@ -552,8 +619,6 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
         with open(f, "wb") as out:
             _write_zip(out, archive, records)
     else:
-        if not hasattr(f, "write"):
-            raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
         _write_zip(f, archive, records)
         if hasattr(f, "flush"):
             f.flush()
@@ -673,7 +738,8 @@ def _cuda_available():
         return False
 
 
-def _default_restore_location(storage, location):
+def default_restore_location(storage, location):
+    """Move a freshly read CPU ``storage`` to the device ``location`` names (only the CPU is supported)."""
     if location == "cpu":
         return storage
     if location.startswith("cuda"):
@@ -691,22 +757,22 @@ def _default_restore_location(storage, location):
 
 def _restore_location_fn(map_location):
     if map_location is None:
-        return _default_restore_location
+        return default_restore_location
     if isinstance(map_location, dict):
         def restore(storage, location):
             location = map_location.get(location, location)
-            return _default_restore_location(storage, str(location))
+            return default_restore_location(storage, str(location))
         return restore
     if isinstance(map_location, (str, bytes)):
         target = map_location.decode() if isinstance(map_location, bytes) else map_location
-        return lambda storage, location: _default_restore_location(storage, target)
+        return lambda storage, location: default_restore_location(storage, target)
     if isinstance(map_location, _device_cls):
-        return lambda storage, location: _default_restore_location(storage, str(map_location))
+        return lambda storage, location: default_restore_location(storage, str(map_location))
     if callable(map_location):
         def restore(storage, location):
             result = map_location(storage, location)
             if result is None:
-                result = _default_restore_location(storage, location)
+                result = default_restore_location(storage, location)
             return result
         return restore
     raise TypeError(f"map_location must be None, a str, a torch.device, a dict or a callable, not "
@@ -1194,9 +1260,11 @@ def _default_to_weights_only(pickle_module):
 def _open_for_read(f):
     if _is_path(f):
         return open(f, "rb"), True
-    if not (hasattr(f, "read") and hasattr(f, "seek")):
-        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'" if not hasattr(f, "read")
-                             else f"'{type(f).__name__}' object has no attribute 'seek'")
+    for attr in ("seek", "read"):
+        if not hasattr(f, attr):
+            raise AttributeError(f"'{type(f).__name__}' object has no attribute '{attr}'. You can only torch.load "
+                                 "from a file that is seekable. Please pre-load the data into a buffer like "
+                                 "io.BytesIO and try to load from it instead.")
     return f, False
 
 
@@ -1242,6 +1310,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         pickle_load_args["encoding"] = "utf-8"
     if mmap is None:
         mmap = False
+    if _is_path(f) and os.fsdecode(os.fspath(f)).endswith(".safetensors"):
+        return _load_safetensors(os.fspath(f), map_location)
     fileobj, owned = _open_for_read(f)
     try:
         if _is_zip(fileobj):
@@ -1249,7 +1319,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             if mmap:
                 if not _is_path(f):
                     raise ValueError("f must be a file path in order to use the mmap argument")
-                mapped = np.memmap(os.fspath(f), dtype=np.uint8, mode="c")
+                shared = MAP_SHARED is not None and _mmap_flags[0] == MAP_SHARED
+                mapped = np.memmap(os.fspath(f), dtype=np.uint8, mode="r+" if shared else "c")
             reader = _ZipReader(fileobj, mapped)
             if reader.has_record("constants.pkl"):
                 if weights_only:
@@ -1273,7 +1344,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
 
 def _load_zip(reader, map_location, weights_only, pickle_module, pickle_load_args):
-    byteorder = "little"
+    byteorder = "big" if _load_endianness[0] is LoadEndianness.BIG else "little"
     if reader.has_record("byteorder"):
         byteorder = bytes(reader.get_record("byteorder")).decode("ascii", "replace")
         if byteorder not in ("little", "big"):
@@ -1385,3 +1456,75 @@ def get_unsafe_globals_in_checkpoint(f):
             if full not in allowed and full not in found:
                 found.append(full)
     return found
+
+
+# ------------------------------------------------------------------------------------------ safetensors
+_SAFETENSORS_DTYPES = {"BOOL": D.bool_, "U8": D.uint8, "I8": D.int8, "I16": D.int16, "U16": D.uint16,
+                       "F16": D.float16, "BF16": D.bfloat16, "I32": D.int32, "U32": D.uint32, "F32": D.float32,
+                       "F64": D.float64, "I64": D.int64, "U64": D.uint64, "C64": D.complex64}
+
+
+def _load_safetensors(path, map_location):
+    """What ``torch.load`` returns for a ``.safetensors`` path: ``{name: tensor}`` in name order.
+
+    The format is a u64 header length, a JSON header and one flat little-endian buffer that the tensors
+    must tile exactly; nothing in it is executable."""
+    import json
+    from ._tensor import Tensor
+    target = "cpu"
+    if map_location is not None:
+        if isinstance(map_location, dict):
+            raise RuntimeError("Loading safetensors file with dict map_location is not supported. Use a device "
+                               "string or torch.device instead.")
+        if callable(map_location) and not isinstance(map_location, _device_cls):
+            raise RuntimeError("Loading safetensors file with callable map_location is not supported. Use a "
+                               "device string or torch.device instead.")
+        target = map_location.decode() if isinstance(map_location, bytes) else str(map_location)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if len(data) < 8:
+        raise RuntimeError(f"safetensors file {path} is too short to hold a header")
+    header_len = struct.unpack("<Q", data[:8])[0]
+    if 8 + header_len > len(data):
+        raise RuntimeError(f"safetensors header of {header_len} bytes does not fit in {path}")
+    try:
+        header = json.loads(data[8:8 + header_len].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise RuntimeError(f"invalid safetensors header in {path}: {e}") from None
+    if not isinstance(header, dict):
+        raise RuntimeError(f"invalid safetensors header in {path}: not a JSON object")
+    buffer = memoryview(data)[8 + header_len:]
+    entries = []
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if not isinstance(info, dict) or not isinstance(info.get("dtype"), str):
+            raise RuntimeError(f"invalid safetensors entry {name!r}")
+        dtype = _SAFETENSORS_DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise RuntimeError(f"safetensors dtype {info['dtype']} (tensor {name!r}) is not supported by tritongrad")
+        shape, offsets = info.get("shape"), info.get("data_offsets")
+        if not (isinstance(shape, list) and all(_utils._is_int(n) and n >= 0 for n in shape)
+                and isinstance(offsets, list) and len(offsets) == 2 and all(_utils._is_int(o) for o in offsets)):
+            raise RuntimeError(f"invalid safetensors entry {name!r}")
+        begin, end = offsets
+        numel = 1
+        for n in shape:
+            numel *= n
+        if not 0 <= begin <= end or end - begin != numel * dtype.itemsize:
+            raise RuntimeError(f"safetensors tensor {name!r}: offsets {offsets} do not match shape {shape}")
+        entries.append((begin, end, name, dtype, shape))
+    # the tensors must tile the buffer: no gaps, no overlaps, nothing left over
+    position = 0
+    for begin, end, name, _, _ in sorted(entries):
+        if begin != position:
+            raise RuntimeError(f"safetensors tensor {name!r} does not start where the previous one ends")
+        position = end
+    if position != len(buffer):
+        raise RuntimeError("safetensors data buffer has bytes that belong to no tensor")
+    result = {}
+    for begin, end, name, dtype, shape in sorted(entries, key=lambda e: e[2]):
+        arr = np.frombuffer(bytearray(buffer[begin:end]), dtype=dtype._np).reshape(shape)
+        storage = default_restore_location(UntypedStorage(arr.reshape(-1)), target)
+        result[name] = Tensor._make(arr, dtype, storage=storage)
+    return result

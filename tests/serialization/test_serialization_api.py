@@ -405,3 +405,85 @@ def test_saving_a_storage_directly():
     loaded = _round_trip({"s": t.storage(), "t": t})
     assert isinstance(loaded["s"], TypedStorage) and loaded["s"].dtype is D.float32
     assert loaded["s"].untyped() is loaded["t"].untyped_storage()
+
+
+# ----------------------------------------------------------------------------------------- file handling
+def test_save_errors_like_torch(tmp_path):
+    with pytest.raises(RuntimeError) as info:
+        S.save(_t([1.0]), str(tmp_path / "missing" / "x.pt"))
+    assert str(info.value) == f"Parent directory {tmp_path / 'missing'} does not exist."
+    with pytest.raises(AttributeError) as info:
+        S.save(_t([1.0]), 123)
+    assert str(info.value) == "expected 'f' to be string, path, or a file-like object with a 'write' attribute"
+
+
+def test_load_needs_seekable_file():
+    class ReadOnly:
+        def read(self, n=-1):
+            return b""
+
+    with pytest.raises(AttributeError) as info:
+        S.load(ReadOnly())
+    assert str(info.value) == ("'ReadOnly' object has no attribute 'seek'. You can only torch.load from a file "
+                               "that is seekable. Please pre-load the data into a buffer like io.BytesIO and try "
+                               "to load from it instead.")
+    with pytest.raises(FileNotFoundError):
+        S.load("/nonexistent/x.pt")
+
+
+def test_mmap_shared_mode_writes_through(tmp_path):
+    import mmap
+    path = tmp_path / "t.pt"
+    S.save(_t(np.arange(4, dtype=np.float32)), str(path))
+    assert S.get_default_mmap_options() == mmap.MAP_PRIVATE
+    with S.set_default_mmap_options(mmap.MAP_SHARED):
+        t = S.load(str(path), mmap=True)
+        t._data[0] = 9.0
+        del t
+    assert S.get_default_mmap_options() == mmap.MAP_PRIVATE
+    assert S.load(str(path))._data.tolist() == [9.0, 1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match="expected mmap.MAP_PRIVATE or mmap.MAP_SHARED, but got 5$"):
+        S.set_default_mmap_options(5)
+
+
+def test_location_tag():
+    assert S.location_tag(_t([1.0]).untyped_storage()) == "cpu"
+
+
+# ------------------------------------------------------------------------------------------ safetensors
+def _safetensors_bytes(tensors, metadata=None):
+    """A .safetensors file laid out as the format (spec §9) says: u64 header size, JSON, flat buffer."""
+    import json
+    header, chunks, offset = {}, [], 0
+    for name, (code, arr) in tensors.items():
+        raw = np.ascontiguousarray(arr).tobytes()
+        header[name] = {"dtype": code, "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    if metadata:
+        header["__metadata__"] = metadata
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + b"".join(chunks)
+
+
+def test_safetensors_path_loads_as_dict(tmp_path):
+    path = tmp_path / "m.safetensors"
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    bf = np.array([1.5, -2.0], dtype=D.bfloat16._np)
+    path.write_bytes(_safetensors_bytes({"w": ("F32", w), "b": ("BF16", bf), "i": ("I64", np.array([7]))},
+                                        {"format": "pt"}))
+    out = S.load(str(path))
+    assert list(out) == ["b", "i", "w"]
+    assert out["w"]._data.tolist() == w.tolist() and out["w"].dtype is D.float32
+    assert out["b"].dtype is D.bfloat16 and out["b"]._data.view(np.uint16).tolist() == bf.view(np.uint16).tolist()
+    assert out["i"].dtype is D.int64
+    with pytest.raises(RuntimeError, match="dict map_location is not supported"):
+        S.load(str(path), map_location={"cpu": "cpu"})
+
+
+def test_safetensors_must_tile_the_buffer(tmp_path):
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(_safetensors_bytes({"w": ("F32", np.ones(2, np.float32))}) + b"\x00" * 4)
+    with pytest.raises(RuntimeError, match="belong to no tensor"):
+        S.load(str(path))
