@@ -15,4 +15,12 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam",
-           "RMSprop", "Rprop", "SGD", "lr_scheduler"]
+           "RMSprop", "Rprop", "SGD", "lr_scheduler", "swa_utils"]
+
+
+def __getattr__(name):
+    # swa_utils builds on tritongrad.nn; importing it lazily keeps optim importable on its own
+    if name == "swa_utils":
+        import importlib
+        return importlib.import_module(__name__ + ".swa_utils")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
