@@ -23,6 +23,12 @@ class Container(Module):
             self.add_module(key, value)
 
 
+def _type_str(t):
+    """``str(type)`` as PyTorch prints it: tritongrad's classes live under the ``torch`` name for users."""
+    text = str(t)
+    return text.replace("<class 'tritongrad.", "<class 'torch.", 1)
+
+
 def _renumber(modules):
     return OrderedDict((str(i), m) for i, m in enumerate(modules.values()))
 
@@ -72,7 +78,7 @@ class Sequential(Module):
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+            raise ValueError(f"add operator supports only objects of Sequential class, but {_type_str(type(other))} is given.")
         ret = Sequential()
         for layer in self:
             ret.append(layer)
@@ -82,7 +88,7 @@ class Sequential(Module):
 
     def __iadd__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+            raise ValueError(f"add operator supports only objects of Sequential class, but {_type_str(type(other))} is given.")
         offset = len(self)
         for i, module in enumerate(other):
             self.add_module(str(i + offset), module)
@@ -90,9 +96,9 @@ class Sequential(Module):
 
     def __mul__(self, other):
         if not isinstance(other, int):
-            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+            raise TypeError(f"unsupported operand type(s) for *: {_type_str(type(self))} and {_type_str(type(other))}")
         if other <= 0:
-            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+            raise ValueError(f"Non-positive multiplication factor {other} for {_type_str(type(self))}")
         combined = Sequential()
         offset = 0
         for _ in range(other):
@@ -106,9 +112,9 @@ class Sequential(Module):
 
     def __imul__(self, other):
         if not isinstance(other, int):
-            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+            raise TypeError(f"unsupported operand type(s) for *: {_type_str(type(self))} and {_type_str(type(other))}")
         if other <= 0:
-            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+            raise ValueError(f"Non-positive multiplication factor {other} for {_type_str(type(self))}")
         n = len(self)
         offset = n
         for _ in range(other - 1):
@@ -129,7 +135,7 @@ class Sequential(Module):
 
     def insert(self, index, module):
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")
+            raise AssertionError(f"module should be of type: {_type_str(Module)}")
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
