@@ -357,3 +357,21 @@ def test_out_of_order_delivery_returns_every_batch():
     loader = tgdata.DataLoader(Uneven(), batch_size=2, num_workers=2, in_order=False)
     batches = [batch.tolist() for batch in loader]
     assert sorted(batches) == [[i, i + 1] for i in range(0, 12, 2)]
+
+
+@needs_oracle
+def test_collate_in_worker_refuses_samples_requiring_grad_like_torch():
+    def run(module, framework):
+        class Samples(module.Dataset):
+            def __len__(self):
+                return 2
+
+            def __getitem__(self, i):
+                return framework.ones(2, requires_grad=True)
+        iterator = iter(module.DataLoader(Samples(), batch_size=2, num_workers=1))
+        with pytest.raises(Exception) as caught:
+            next(iterator)
+        iterator._shutdown_workers()
+        lines = str(caught.value).splitlines()
+        return type(caught.value).__name__, lines[0]
+    assert run(tgdata, tg) == run(tdata, torch)

@@ -101,7 +101,17 @@ def collate(batch, *, collate_fn_map=None):
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
-    return tritongrad.stack(batch, 0)
+    from .worker import get_worker_info
+    if get_worker_info() is None:
+        return tritongrad.stack(batch, 0)
+    # In a worker PyTorch stacks into a preallocated (shared-memory) tensor of the first
+    # sample's dtype; doing the same keeps its dtype and autograd errors.
+    if tritongrad.is_grad_enabled() and any(sample.requires_grad for sample in batch):
+        raise RuntimeError("stack(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    elem = batch[0]
+    out = tritongrad.empty((len(batch), *elem.shape), dtype=elem.dtype, device=elem.device)
+    return tritongrad.stack(batch, 0, out=out)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):
