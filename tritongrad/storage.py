@@ -16,7 +16,7 @@ __all__ = ["TypedStorage", "UntypedStorage"]
 _typed_storage_warned = [False]
 
 
-def _warn_typed_storage_removal():
+def _warn_typed_storage_removal(stacklevel=3):
     if _typed_storage_warned[0]:
         return
     _typed_storage_warned[0] = True
@@ -24,7 +24,7 @@ def _warn_typed_storage_removal():
         "TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the only "
         "storage class. This should only matter to you if you are using storages directly.  To access "
         "UntypedStorage directly, use tensor.untyped_storage() instead of tensor.storage()",
-        UserWarning, stacklevel=3)
+        UserWarning, stacklevel=stacklevel)
 
 
 def _typed_buf(untyped, dtype):
@@ -103,7 +103,7 @@ class TypedStorage:
     @classmethod
     def _from_tensor(cls, t):
         """What ``Tensor.storage()`` returns: a TypedStorage of the tensor's dtype over its storage."""
-        _warn_typed_storage_removal()
+        _warn_typed_storage_removal(stacklevel=4)
         return TypedStorage(wrap_storage=t._get_storage(), dtype=t.dtype, _internal=True)
 
     # ------------------------------------------------------------------ views of the data

@@ -487,3 +487,16 @@ def test_safetensors_must_tile_the_buffer(tmp_path):
     path.write_bytes(_safetensors_bytes({"w": ("F32", np.ones(2, np.float32))}) + b"\x00" * 4)
     with pytest.raises(RuntimeError, match="belong to no tensor"):
         S.load(str(path))
+
+
+def test_typed_storage_warns_once_at_the_caller(monkeypatch):
+    from tritongrad import storage as storage_module
+    monkeypatch.setattr(storage_module, "_typed_storage_warned", [False])
+    t = _t(np.ones(2, np.float32))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t.storage()
+        t.storage()
+    assert len(caught) == 1
+    assert str(caught[0].message).startswith("TypedStorage is deprecated. It will be removed in the future")
+    assert caught[0].filename == __file__

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reaso
 
 TORCH_SIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_side.py")
 TORCH_CASES = ["dtypes", "views", "params", "state_dict", "adam", "misc", "noncontig", "bytesio", "checkpoint"]
+LEGACY_CASES = ["views", "params", "state_dict", "misc", "noncontig"]
 
 
 def _t(arr, dtype=None):
@@ -102,6 +103,8 @@ def interop(tmp_path_factory):
             obj = S.load(fh)
         loaded_here[name] = obj
         S.save(obj, str(directory / f"rt_{name}.pt"))
+    for name in LEGACY_CASES:
+        loaded_here["legacy_" + name] = S.load(str(directory / f"torch_legacy_{name}.pt"))
     read = _run_torch("read", directory)
     return {"dir": directory, "written": written, "read": read, "cases": cases, "loaded_here": loaded_here}
 
@@ -109,6 +112,11 @@ def interop(tmp_path_factory):
 @pytest.mark.parametrize("name", TORCH_CASES)
 def test_torch_file_loads_here(interop, name):
     assert describe_tritongrad(interop["loaded_here"][name]) == interop["written"][name]
+
+
+@pytest.mark.parametrize("name", LEGACY_CASES)
+def test_torch_legacy_format_file_loads_here(interop, name):
+    assert describe_tritongrad(interop["loaded_here"]["legacy_" + name]) == interop["written"]["legacy_" + name]
 
 
 @pytest.mark.parametrize("name", TORCH_CASES)

@@ -18,6 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ser_describe import describe_torch  # noqa: E402
 
 
+LEGACY_CASES = ("views", "params", "state_dict", "misc", "noncontig")
+
+
 def build_cases():
     torch.manual_seed(0)
     dtypes = {}
@@ -87,6 +90,10 @@ def write(out_dir):
         path = os.path.join(out_dir, f"torch_{name}.pt")
         torch.save(obj, path)
         result[name] = describe_torch(torch.load(path), torch)
+        if name in LEGACY_CASES:
+            path = os.path.join(out_dir, f"torch_legacy_{name}.pt")
+            torch.save(obj, path, _use_new_zipfile_serialization=False)
+            result["legacy_" + name] = describe_torch(torch.load(path), torch)
     buf_path = os.path.join(out_dir, "torch_bytesio.pt")
     import io
     buf = io.BytesIO()
