@@ -589,3 +589,39 @@ def test_pickle_round_trip_keeps_groups_and_state():
     assert repr(clone) == repr(opt)
     assert list(clone.state_dict()["state"]) == [0, 1]
     clone.register_step_pre_hook(lambda o, a, k: None)
+
+
+def test_custom_optimizer_written_against_the_public_api():
+    """A user optimizer in PyTorch's style: private helpers, per-param state, tensor ops under no_grad."""
+    def make(lib, helpers):
+        class SignSGD(lib.optim.Optimizer):
+            def __init__(self, params, lr=0.01, differentiable=False):
+                super().__init__(params, {"lr": lr, "differentiable": differentiable})
+
+            @helpers._use_grad_for_differentiable
+            def step(self, closure=None):
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is None:
+                            continue
+                        state = self.state[p]
+                        state["steps"] = state.get("steps", 0) + 1
+                        p.add_(p.grad.sign(), alpha=-group["lr"] / state["steps"])
+                return None
+
+        return SignSGD
+
+    import tritongrad as tg
+    import tritongrad.optim.optimizer as tg_helpers
+    import torch.optim.optimizer as torch_helpers
+    results = []
+    for lib, helpers in ((torch, torch_helpers), (tg, tg_helpers)):
+        param = lib.nn.Parameter(lib.tensor([1.0, -2.0, 0.5]))
+        opt = make(lib, helpers)([param], lr=0.1)
+        for _ in range(3):
+            param.grad = lib.tensor([0.3, -0.1, 0.0])
+            opt.step()
+        results.append((param.tolist(), opt.state_dict()["state"], repr(opt),
+                        helpers._default_to_fused_or_foreach([param], False, True),
+                        str(helpers._get_scalar_dtype()), helpers._get_value(lib.tensor(2.5))))
+    assert results[1] == results[0]

@@ -518,3 +518,48 @@ def _step_to_tensor(group, p_state, fused_or_capturable=False):
             p_state["step"] = Tensor._make(np.array(value, dtype=np.float32), D.float32)
         else:
             p_state["step"] = _scalar_state(value)
+
+
+# ----------------------------------------------------------------------------- helpers custom optimizers import
+ParamsT = Iterable
+
+
+def _use_grad_for_differentiable(func):
+    """Run an optimizer's ``step`` with grad mode set to its ``differentiable`` default (off unless asked)."""
+    @functools.wraps(func)
+    def use_grad(*args, **kwargs):
+        self = args[0]
+        with grad_mode.set_grad_enabled(self.defaults["differentiable"]):
+            return func(*args, **kwargs)
+
+    return use_grad
+
+
+def _get_value(x):
+    """A 0-d tensor as a Python number (``.item()``); anything else unchanged."""
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def _to_scalar(x):
+    """A 1-element tensor hyper-parameter as a 0-d tensor; numbers unchanged."""
+    if isinstance(x, Tensor) and x.dim() != 0:
+        return x.squeeze()
+    return x
+
+
+def _get_scalar_dtype(is_fused=None):
+    """dtype of optimizer step counters: float32 for fused, else float64 only when that is the default."""
+    if is_fused:
+        return D.float32
+    return _scalar_dtype()
+
+
+def _stack_if_compiling(x):
+    """No compiler here: returned unchanged."""
+    return x
+
+
+def _default_to_fused_or_foreach(params, differentiable, use_fused=False):
+    """(fused, foreach) PyTorch picks when the user leaves both None: foreach is for accelerators only."""
+    fused = use_fused and all(p is None or (p.device.type == "cpu" and p.is_floating_point()) for p in params)
+    return bool(fused), False
