@@ -625,3 +625,32 @@ def test_custom_optimizer_written_against_the_public_api():
                         helpers._default_to_fused_or_foreach([param], False, True),
                         str(helpers._get_scalar_dtype()), helpers._get_value(lib.tensor(2.5))))
     assert results[1] == results[0]
+
+
+COMPLEX_CASES = [("SGD", dict(lr=0.05, momentum=0.9, weight_decay=0.1)), ("Adam", dict(lr=0.05, amsgrad=True)),
+                 ("AdamW", dict(lr=0.05)), ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)),
+                 ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.1)), ("Adadelta", dict(weight_decay=0.1)),
+                 ("Adamax", dict(lr=0.05)), ("NAdam", dict(lr=0.05)), ("RAdam", dict(lr=0.05)),
+                 ("Rprop", dict(lr=0.05)), ("ASGD", dict(lr=0.05, t0=3))]
+
+
+@pytest.mark.parametrize("name,kwargs", COMPLEX_CASES, ids=[n for n, _ in COMPLEX_CASES])
+def test_complex_parameters_follow_torch(name, kwargs):
+    """Complex parameters are updated through their real view, element pairs (re, im) as PyTorch does."""
+    rng = np.random.default_rng(0)
+    init = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    offset = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+
+    def grad_at(p):
+        return np.tanh(p.real) * (0.5 + 0.2j) + np.sin(p.imag) * (0.1 - 0.4j) + 0.1 * offset
+
+    t_param, g_param = torch.tensor(init, requires_grad=True), tg_leaf(init)
+    torch_opt, tg_opt = getattr(torch.optim, name)([t_param], **kwargs), getattr(tg_optim, name)([g_param], **kwargs)
+    for _ in range(10):
+        t_param.grad = torch.from_numpy(grad_at(t_param.detach().numpy()))
+        g_param.grad = tg_tensor(grad_at(g_param._data))
+        torch_opt.step()
+        tg_opt.step()
+    assert g_param._data.dtype == np.complex128
+    np.testing.assert_allclose(g_param._data, t_param.detach().numpy(), rtol=1e-9, atol=1e-12)
+    _assert_same_state(torch_opt, tg_opt, dict(rtol=1e-9, atol=1e-12))
