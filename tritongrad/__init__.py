@@ -218,7 +218,7 @@ def compile(model=None, **kwargs):
     return model
 
 
-from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
+from ._tensor_str import set_printoptions  # noqa: E402
 from ._random import *  # noqa: E402,F401,F403
 from . import random  # noqa: E402
 from . import autograd, cuda, backends  # noqa: E402

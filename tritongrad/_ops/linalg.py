@@ -212,7 +212,7 @@ def matmul(input, other, *, out=None):
     if da == 2 and db == 1:
         return mv(input, other)
     if da == 1 and db == 2:
-        return mm(input.unsqueeze(0), other).squeeze(0)
+        return _squeeze0(mm(input.unsqueeze(0), other))
     if da == 2 and db == 2:
         return mm(input, other)
     if da >= 3 and db <= 2:
@@ -227,7 +227,22 @@ def matmul(input, other, *, out=None):
             res = mm(folded, other)
             out_shape = tuple(shp[:-1]) + (other.shape[-1],)
         return _unsafe_view(res, out_shape)
+    if da == 1:
+        # (k) @ (..., k, m): fold as a matrix-vector product of the transposed batch
+        return matmul(other.mT, input)
+    if da == 2:
+        # (n, k) @ (..., k, m): computed transposed, as PyTorch does
+        return matmul(other.mT, input.t()).mT.contiguous()
     return _batched(input, other)
+
+
+def _squeeze0(t):
+    """squeeze(0) recorded as PyTorch's in-place squeeze_ inside matmul is (SqueezeBackward4)."""
+    r = t._view_of(t._data[0])
+    if needs_grad(t):
+        shp = t.shape
+        record("SqueezeBackward4", r, (t,), lambda node, g: (g.reshape(shp),))
+    return r
 
 
 def _check_mm_shapes(a, b):
@@ -302,66 +317,112 @@ def tensordot(a, b, dims=2, out=None):
     return res.view([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
 
 
-def einsum(equation, *operands):
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
+def _parse_einsum(equation, operands):
     eq = equation.replace(" ", "")
-    if "->" in eq:
-        lhs, out_sub = eq.split("->")
-    else:
-        lhs = eq
-        letters = lhs.replace(",", "").replace(".", "")
-        out_sub = ("..." if "..." in lhs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    lhs, arrow, out_sub = eq.partition("->")
     subs = lhs.split(",")
     if len(subs) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if len(operands) > len(subs) else
                            "einsum(): fewer operands were provided than specified in the equation")
+    used = set(c for c in eq if c.isalpha())
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    ell_ndim = max((o.dim() - (len(s_) - 3) for s_, o in zip(subs, operands) if "..." in s_), default=0)
+    ell = "".join(spare[:ell_ndim])
+    expanded = []
+    for s_, o in zip(subs, operands):
+        if "..." in s_:
+            n = o.dim() - (len(s_) - 3)
+            s_ = s_.replace("...", ell[ell_ndim - n:])
+        if len(s_) != o.dim():
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(s_)}) does not match the "
+                               f"number of dimensions ({o.dim()}) for operand {len(expanded)}"
+                               + ("" if "..." in equation else " and no ellipsis was given"))
+        expanded.append(s_)
+    if arrow:
+        out = out_sub.replace("...", ell)
+    else:
+        letters = "".join(expanded)
+        out = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+    return expanded, out
+
+
+def einsum(equation, *operands):
+    """torch.einsum, composed of sums, permutes and batched matrix products as PyTorch's is."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    subs, out = _parse_einsum(equation, operands)
     dt = operands[0].dtype
     for o in operands[1:]:
         if o.dtype is not dt:
             raise RuntimeError(f"expected scalar type {_scalar_type_name(dt)} but found "
                                f"{_scalar_type_name(o.dtype)}")
-    cnp = _compute_np(dt)
-    arrs = [o._data.astype(cnp) for o in operands]
-    full = ",".join(subs) + "->" + out_sub
-    res = np.einsum(full, *arrs, optimize=len(arrs) > 2)
-    r = _make(np.ascontiguousarray(res), dt)
-    if needs_grad(*operands):
-        def backward(node, g):
-            grads = []
-            for i, o in enumerate(operands):
-                if not o.requires_grad:
-                    grads.append(None)
-                    continue
-                others = [node.saved(j) for j in range(len(operands)) if j != i]
-                osubs = [subs[j] for j in range(len(operands)) if j != i]
-                target = subs[i]
-                avail = set(out_sub + "".join(osubs))
-                reduced = "".join(c for c in target if c in avail or c == ".")
-                dedup = "".join(dict.fromkeys(reduced.replace("...", "\0"))).replace("\0", "...")
-                gi = einsum(",".join([out_sub] + osubs) + "->" + dedup, g, *others)
-                if dedup != target:
-                    gi = _einsum_expand(gi, dedup, target, o.shape)
-                grads.append(gi)
-            return tuple(grads)
-        record("EinsumBackward0", r, tuple(operands), backward, tuple(operands))
-    return r
+    terms = [_diagonalize(o, s_) for o, s_ in zip(operands, subs)]
+    took_diagonal = any(s_ != ts for (_, ts), s_ in zip(terms, subs))
+    # letters each remaining operand must keep: those in the output or in any other operand
+    while len(terms) > 1:
+        (a, sa), (b, sb) = terms[0], terms[1]
+        rest = "".join(s_ for _, s_ in terms[2:]) + out
+        terms = [_contract_pair(a, sa, b, sb, rest)] + terms[2:]
+    t, st = terms[0]
+    drop = [i for i, c in enumerate(st) if c not in out]
+    if drop:
+        t = t.sum(drop)
+        st = "".join(c for c in st if c in out)
+    perm = [st.index(c) for c in out]
+    if perm != list(range(len(perm))) or took_diagonal:
+        t = t.permute(perm)
+    return t
 
 
-def _einsum_expand(g, have, want, shape):
-    """Broadcast ``g`` (subscripts ``have``) to the operand's subscripts ``want`` (letters only in the operand)."""
-    sizes = {}
-    if "..." not in want:
-        for c, n in zip(want, shape):
-            sizes[c] = n
-    for c in want:
-        if c not in have:
-            g = g.unsqueeze(-1)
-            have = have + c
-    perm = [have.index(c) for c in want]
-    g = g.permute(perm)
-    return g.expand(shape)
+def _diagonalize(t, s_):
+    """Repeated letters in one operand take the diagonal."""
+    while len(set(s_)) != len(s_):
+        c = next(c for c in s_ if s_.count(c) > 1)
+        i = s_.index(c)
+        j = s_.index(c, i + 1)
+        from .shape import diagonal
+        t = diagonal(t, 0, i, j)
+        s_ = "".join(ch for k, ch in enumerate(s_) if k not in (i, j)) + c
+    return t, s_
+
+
+def _contract_pair(a, sa, b, sb, keep):
+    """Contract two operands over the letters they share that ``keep`` does not need."""
+    # letters only in one operand and needed nowhere else are summed first
+    only_a = [c for c in sa if c not in sb and c not in keep]
+    if only_a:
+        a = a.sum([sa.index(c) for c in only_a])
+        sa = "".join(c for c in sa if c not in only_a)
+    only_b = [c for c in sb if c not in sa and c not in keep]
+    if only_b:
+        b = b.sum([sb.index(c) for c in only_b])
+        sb = "".join(c for c in sb if c not in only_b)
+    batch = [c for c in sa if c in sb and c in keep]
+    contract = [c for c in sa if c in sb and c not in keep]
+    free_a = [c for c in sa if c not in sb]
+    free_b = [c for c in sb if c not in sa]
+    size = {}
+    for c, n in zip(sa, a.shape):
+        size[c] = n
+    for c, n in zip(sb, b.shape):
+        size[c] = max(size.get(c, 1), n)
+    if not contract:
+        # an outer-style product: broadcast multiply
+        out_letters = batch + free_a + free_b
+        av = a.permute([sa.index(c) for c in batch + free_a]) if sa else a
+        av = av.reshape([size[c] for c in batch + free_a] + [1] * len(free_b))
+        bv = b.permute([sb.index(c) for c in batch + free_b]) if sb else b
+        bv = bv.reshape([size[c] for c in batch] + [1] * len(free_a) + [size[c] for c in free_b])
+        return av * bv, "".join(out_letters)
+    B = int(np.prod([size[c] for c in batch])) if batch else 1
+    M = int(np.prod([size[c] for c in free_a])) if free_a else 1
+    K = int(np.prod([size[c] for c in contract]))
+    N = int(np.prod([size[c] for c in free_b])) if free_b else 1
+    a3 = a.permute([sa.index(c) for c in batch + free_a + contract]).reshape(B, M, K)
+    b3 = b.permute([sb.index(c) for c in batch + contract + free_b]).reshape(B, K, N)
+    r = bmm(a3, b3).view([size[c] for c in batch + free_a + free_b])
+    return r, "".join(batch + free_a + free_b)
 
 
 def kron(input, other):

@@ -218,7 +218,13 @@ true_divide = div
 
 
 def floor_divide(input, other, *, out=None):
-    return _div_rounding(input, other, "floor", out)
+    with grad_mode.no_grad():
+        r = _div_rounding(input, other, "floor", out)
+    if out is None and needs_grad(input, other):
+        def backward(node, g):
+            raise RuntimeError("derivative for aten::floor_divide is not implemented")
+        record("NotImplemented", r, (input, other), backward)
+    return r
 
 
 def remainder(input, other, *, out=None):
@@ -625,6 +631,8 @@ def logit(input, eps=None, *, out=None):
             gr = g / (i * (1 - i))
             if eps is not None:
                 gr = where((i < eps) | (i > 1 - eps), 0.0, gr)
+            else:
+                gr = where((i < 0) | (i > 1), math.nan, gr)
             return (gr,)
         record("LogitBackward0", r, (input,), backward, (input,))
     return r
@@ -797,10 +805,13 @@ def clamp(input, min=None, max=None, *, out=None):
                 if hi is not None:
                     keep = keep & (i <= hi)
                 gi = where(keep, g, 0.0)
+                # where min > max the result is max, so max gets the gradient
                 if isinstance(lo, Tensor) and lo.requires_grad:
-                    glo = sum_to(where(i < lo, g, 0.0), lo.shape)
+                    pick = (i < lo) & (lo < hi) if hi is not None else i < lo
+                    glo = sum_to(where(pick, g, 0.0), lo.shape)
                 if isinstance(hi, Tensor) and hi.requires_grad:
-                    ghi = sum_to(where(i > hi, g, 0.0), hi.shape)
+                    pick = (i > hi) | (hi < lo) if lo is not None else i > hi
+                    ghi = sum_to(where(pick, g, 0.0), hi.shape)
                 return gi, glo, ghi
             record("ClampBackward0", r, (input, min if isinstance(min, Tensor) else None,
                                          max if isinstance(max, Tensor) else None), backward, (input,))
@@ -895,7 +906,19 @@ def lerp(input, end, weight, *, out=None):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    return add(input, mul(tensor1, tensor2) * value if value != 1 else mul(tensor1, tensor2), out=out)
+    with grad_mode.no_grad():
+        prod = mul(tensor1, tensor2)
+        r = add(input, prod * value if value != 1 else prod, out=out)
+    if out is None and needs_grad(input, tensor1, tensor2):
+        shapes = (input.shape, tensor1.shape, tensor2.shape)
+
+        def backward(node, g):
+            t1, t2 = node.saved(0), node.saved(1)
+            gv = g * value if value != 1 else g
+            return (sum_to(g, shapes[0]), sum_to(gv * t2, shapes[1]) if tensor1.requires_grad else None,
+                    sum_to(gv * t1, shapes[2]) if tensor2.requires_grad else None)
+        record("AddcmulBackward0", r, (input, tensor1, tensor2), backward, (tensor1, tensor2))
+    return r
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -907,8 +930,19 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
                            "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
                            "addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
                            "tensor2), for all dtypes.")
-    q = div(tensor1, tensor2)
-    return add(input, q * value if value != 1 else q, out=out)
+    with grad_mode.no_grad():
+        q = div(tensor1, tensor2)
+        r = add(input, q * value if value != 1 else q, out=out)
+    if out is None and needs_grad(input, tensor1, tensor2):
+        shapes = (input.shape, tensor1.shape, tensor2.shape)
+
+        def backward(node, g):
+            t1, t2 = node.saved(0), node.saved(1)
+            gv = g * value if value != 1 else g
+            return (sum_to(g, shapes[0]), sum_to(gv / t2, shapes[1]) if tensor1.requires_grad else None,
+                    sum_to(-gv * t1 / (t2 * t2), shapes[2]) if tensor2.requires_grad else None)
+        record("AddcdivBackward0", r, (input, tensor1, tensor2), backward, (tensor1, tensor2))
+    return r
 
 
 def positive(input):

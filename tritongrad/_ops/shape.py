@@ -724,7 +724,7 @@ def diag(input, diagonal_=0):
     r = _make(np.diag(input._data, diagonal_).copy(), input.dtype)
     if needs_grad(input):
         shp = input.shape
-        record("DiagonalBackward0", r, (input,), lambda node, g: (diag_embed_into(g, shp, diagonal_, 0, 1),))
+        record("DiagonalBackward0_copy", r, (input,), lambda node, g: (diag_embed_into(g, shp, diagonal_, 0, 1),))
     return r
 
 
@@ -745,7 +745,11 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def trace(input):
     if input.dim() != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " + str(input.dim()))
-    return diagonal(input).sum()
+    r = _make(np.asarray(np.trace(input._data)), input.dtype if input.dtype.is_floating_point else D.int64)
+    if needs_grad(input):
+        shp = input.shape
+        record("TraceBackward0", r, (input,), lambda node, g: (diag_embed_into(g.expand(min(shp)), shp, 0, 0, 1),))
+    return r
 
 
 def as_strided(input, size, stride, storage_offset=None):
@@ -770,9 +774,24 @@ def as_strided(input, size, stride, storage_offset=None):
     return r
 
 
+def _storage_span(shape, stride, offset):
+    if any(n == 0 for n in shape):
+        return offset
+    return offset + 1 + sum((n - 1) * s for n, s in zip(shape, stride))
+
+
+def _storage_indices(shape, stride, offset):
+    """The storage position of every element of a strided view."""
+    idx = np.full(shape, offset, dtype=np.int64)
+    for d, (n, s) in enumerate(zip(shape, stride)):
+        sh = [1] * len(shape)
+        sh[d] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * s).reshape(sh)
+    return idx
+
+
 def as_strided_backward_fn(base_meta, size, stride, offset):
     """Backward of a strided view of a tensor described by ``base_meta``: scatter into storage positions."""
-    from .inplace import _storage_indices, _storage_span
 
     def backward(node, grad):
         shape, bstride, boff = base_meta

@@ -6,6 +6,10 @@ from . import grad_mode
 from .graph import AccumulateGrad
 
 
+# Set by the profiler while it records: a context-manager factory called with each node the engine runs.
+evaluate_hook = [None]
+
+
 def _collect(roots):
     """Dependency counts of every node reachable from ``roots``."""
     deps = {}
@@ -141,7 +145,11 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 else:
                     if type(node) is not AccumulateGrad:
                         gbuf = _materialize(node, gbuf)
-                    outs = node.apply(*gbuf)
+                    if evaluate_hook[0] is None:
+                        outs = node.apply(*gbuf)
+                    else:
+                        with evaluate_hook[0](node):
+                            outs = node.apply(*gbuf)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         r = h(tuple(outs) if outs is not None else (), tuple(gbuf))

@@ -8,7 +8,7 @@ class _VariableMeta(type):
 
 
 class Variable(metaclass=_VariableMeta):
-    """``Variable(tensor, requires_grad=False)`` returns ``tensor`` itself (with requires_grad set)."""
+    """``Variable(tensor, requires_grad=False)``: a new leaf sharing ``tensor``'s data, as PyTorch's is."""
 
     def __new__(cls, data=None, requires_grad=False, volatile=False):
         from .._tensor import Tensor
@@ -20,6 +20,7 @@ class Variable(metaclass=_VariableMeta):
         if volatile:
             import warnings
             warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+        out = data.detach()
         if requires_grad:
-            data.requires_grad_(True)
-        return data
+            out.requires_grad_(True)
+        return out
