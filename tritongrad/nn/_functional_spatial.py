@@ -362,15 +362,14 @@ def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dila
         raise RuntimeError("non-positive stride is not supported")
     if any(v < 0 for v in p):
         raise RuntimeError("negative padding is not supported")
+    # PyTorch reports a 1-D transposed convolution as a 2-D one of height 1
+    shown = ((0,), (1,), (1,)) if nd == 1 else ((), (), ())
     if any(o >= s and o >= d for o, s, d in zip(op, stride, dilation)):
-        names = ["depth", "height", "width"][3 - nd:] if nd > 1 else ["width"]
-        if nd == 2:
-            raise RuntimeError(
-                f"output padding must be smaller than either stride or dilation, but got output_padding_height: "
-                f"{op[0]} output_padding_width: {op[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
-                f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
-        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
-                           + " ".join(f"output_padding_{nm}: {o}" for nm, o in zip(names, op)))
+        names = ("depth", "height", "width")[3 - max(nd, 2):]
+        parts = [f"{kind}_{nm}: {v}" for kind, vals in (("output_padding", shown[0] + op), ("stride", shown[1] + stride),
+                                                         ("dilation", shown[2] + dilation))
+                 for nm, v in zip(names, vals)]
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
     c = x.shape[1]
     if c != w.shape[0]:
         raise RuntimeError(f"Given transposed=1, weight of size {_shape_str(w.shape)}, expected input"
@@ -387,8 +386,9 @@ def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dila
     out_sp = tuple((i - 1) * s - 2 * pp + d * (k - 1) + o + 1
                    for i, s, pp, d, k, o in zip(in_sp, stride, p, dilation, ksize, op))
     if any(o <= 0 for o in out_sp):
-        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, in_sp))}). Calculated output size "
-                           f"per channel: ({' x '.join(map(str, out_sp))}). Output size is too small")
+        lead = (1,) if nd == 1 else ()
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, lead + in_sp))}). Calculated output "
+                           f"size per channel: ({' x '.join(map(str, lead + out_sp))}). Output size is too small")
     # the transposed convolution is the input-gradient map of the convolution from out_sp to in_sp
     geo = _ConvGeometry(stride, [(v, v) for v in p], dilation, groups, out_sp, in_sp, ksize)
     out = _convolution(x, w, bias, geo, True)
@@ -414,19 +414,25 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 # ----------------------------------------------------------------------------- gather / scatter over planes
-def _gather_op(x, idx, nsp, name, back_name, per_plane=False):
+def _gather_op(x, idx, nsp, name, back_name, per_plane=False, fill=0):
     """out[..., j] = x[..., idx[..., j]] over the flattened last ``nsp`` dims of ``x``.
 
     ``idx`` holds int64 flat indices into the input plane: shaped like the output's spatial dims (shared by all
-    planes) or, with ``per_plane``, like the whole output. The backward is the matching scatter-add.
+    planes) or, with ``per_plane``, like the whole output. An index outside the plane (a max-pool window made only
+    of padding) reads ``fill`` and passes no gradient. The backward is the matching scatter-add.
     """
     in_sp = tuple(x.shape[x.dim() - nsp:])
     lead = tuple(x.shape[:x.dim() - nsp])
-    xf = x._data.reshape(lead + (_prod(in_sp),))
+    plane = _prod(in_sp)
+    xf = x._data.reshape(lead + (plane,))
+    outside = (idx < 0) | (idx >= plane)
+    safe = np.where(outside, 0, idx) if outside.any() else idx
     if per_plane:
-        r = np.take_along_axis(xf, idx.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
+        r = np.take_along_axis(xf, safe.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
     else:
-        r = xf[..., idx.reshape(-1)].reshape(lead + idx.shape)
+        r = xf[..., safe.reshape(-1)].reshape(lead + idx.shape)
+    if safe is not idx:
+        r = np.where(outside, np.asarray(fill).astype(r.dtype), r)
     out = Tensor._make(np.ascontiguousarray(r), x.dtype)
     if needs_grad(x):
         def backward(node, go):
@@ -446,7 +452,13 @@ def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
     nlead = _prod(lead)
     offs = (np.arange(nlead, dtype=np.int64) * plane)[:, None]
     flat = idx.reshape(nlead if per_plane else 1, -1) + offs
-    r = np.bincount(flat.reshape(-1), weights=gn.reshape(-1).astype(np.float64), minlength=nlead * plane)
+    weights = gn.reshape(nlead, -1).astype(np.float64)
+    outside = (idx < 0) | (idx >= plane)
+    if outside.any():
+        inside = ~np.broadcast_to(outside.reshape(nlead if per_plane else 1, -1), weights.shape)
+        flat = np.broadcast_to(flat, weights.shape)[inside]
+        weights = weights[inside]
+    r = np.bincount(flat.reshape(-1), weights=weights.reshape(-1), minlength=nlead * plane)
     r = r.reshape(tuple(lead) + tuple(in_sp)).astype(g.dtype._np)
     out = Tensor._make(np.ascontiguousarray(r), g.dtype)
     if needs_grad(g):
@@ -456,7 +468,6 @@ def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
     return out
 
 
-# ------------------------------------------------------------------------- separable resampling (matrices)
 def _sparse_rows(m):
     """(out, in) matrix -> (idx, w), each (out, K): the nonzero columns of every row, padded with index ``in``
     (a zero slot appended to the data) so that an inf/NaN input only reaches the outputs whose window holds it."""
@@ -520,17 +531,38 @@ def _pool_args(kernel_size, stride, padding, dilation, nd):
     return k, s, p, d
 
 
-def _pool_checks(x, k, s, p, d, nd, name):
-    if any(v <= 0 for v in k):
-        raise RuntimeError(f"{name}(): kernel_size must be greater than zero, but got "
-                           + " ".join(f"k{n}: {v}" for n, v in zip("hw" if nd == 2 else "w", k)))
-    if any(v <= 0 for v in s):
-        raise RuntimeError("stride should be greater than zero, but got " +
-                           " ".join(f"d{n}: {v}" for n, v in zip("hw" if nd == 2 else "w", s)))
-    for kk, pp, dd in zip(k, p, d):
-        if pp > ((kk - 1) * dd + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
-                               f"kernel_size={kk} and dilation={dd}")
+def _pool_checks(k, s, p, d, kind, effective):
+    """PyTorch's argument checks of the 2-D/3-D pooling kernels, in its order.
+
+    ``kind`` is 'max' or 'avg'; ``effective`` adds the up-front 'half of effective kernel size' check that
+    max_pool without indices and avg_pool make.
+    """
+    if any(v == 0 for v in s):
+        raise RuntimeError("stride should not be zero")
+    if kind == "max" and any(v <= 0 for v in d):
+        names = ("dilationT", "dilationH", "dilationW")[3 - len(d):]
+        raise RuntimeError("dilation should be greater than zero, but got " +
+                           " ".join(f"{n}: {v}" for n, v in zip(names, d)))
+    for v in p:
+        if v < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {v}")
+    if effective:
+        for kk, pp, dd in zip(k, p, d):
+            if pp > ((kk - 1) * dd + 1) // 2:
+                raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, "
+                                   f"kernel_size={kk} and dilation={dd}")
+    if kind == "max" and any(pp > kk // 2 for kk, pp in zip(k, p)):
+        if len(k) == 2:
+            raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {p[1]}, "
+                               f"padH = {p[0]}, kW = {k[1]}, kH = {k[0]}")
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {p[2]}, "
+                           f"padH = {p[1]}, padT = {p[0]}, kW = {k[2]}, kH = {k[1]}, kT = {k[0]}")
+
+
+def _dims_check(x, lo, hi, name):
+    if not lo <= x.dim() <= hi:
+        raise RuntimeError(f"Expected {lo} to {hi} dimensions, but got {x.dim()}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for {name})")
 
 
 def _pool_size_check(x, in_sp, out_sp):
@@ -577,11 +609,6 @@ def _max_by_tables(x, tables, name):
         valid &= ((t >= 0) & (t < L)).reshape(shape)
     # np.argmax returns the first maximum and the first NaN, which is the element PyTorch picks
     am = np.argmax(vals, axis=-1)
-    if not valid.all():
-        # a window whose valid elements all equal the padding value must still point at a valid element
-        valid_flat = valid.reshape(out_sp + (-1,))
-        chosen = np.take_along_axis(np.broadcast_to(valid_flat, vals.shape), am[..., None], axis=-1)[..., 0]
-        am = np.where(chosen, am, np.argmax(valid_flat, axis=-1))
     kpos = np.unravel_index(am, ksz)
     flat = np.zeros(am.shape, dtype=np.int64)
     for i, t in enumerate(tables):
@@ -590,61 +617,96 @@ def _max_by_tables(x, tables, name):
         ogrid = np.arange(t.shape[0]).reshape(oshape)
         pos = t[ogrid, kpos[i]]
         flat = flat * in_sp[i] + pos
+    if not valid.all():
+        # where the max is padding (a window of -inf values or of padding only), PyTorch reports its initial
+        # index: the first tap at or after position 0 in every dim, even when that lies past the input's end
+        chosen = np.take_along_axis(np.broadcast_to(valid.reshape(out_sp + (-1,)), vals.shape), am[..., None],
+                                    axis=-1)[..., 0]
+        first = np.zeros(out_sp, dtype=np.int64)
+        for i, t in enumerate(tables):
+            nonneg = t >= 0
+            start = np.where(nonneg.any(1), t[np.arange(t.shape[0]), np.argmax(nonneg, axis=1)], t[:, -1])
+            shape = [1] * nd
+            shape[i] = t.shape[0]
+            first = first * in_sp[i] + start.reshape(shape)
+        flat = np.where(chosen, flat, first)
     return flat
 
 
-def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name):
+def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name, with_indices):
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, nd)
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
-    _pool_checks(x, k, s, p, d, nd, name)
+    _pool_checks(k, s, p, d, "max", True)
     in_sp = tuple(x.shape[x.dim() - nd:])
     out_sp = tuple(_pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(in_sp, k, s, p, d))
     _pool_size_check(x, in_sp, out_sp)
     idx = _max_by_tables(x, _index_tables_max(in_sp, out_sp, k, s, p, d), name)
     out = _gather_op(x, idx, nd, f"MaxPool{nd}DWithIndicesBackward0", f"MaxPool{nd}DWithIndicesBackwardBackward0",
-                     per_plane=True)
+                     per_plane=True, fill=-np.inf)
     return out, Tensor._make(idx)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
     """2D max pooling that returns (output, indices)."""
-    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d")
+    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d", True)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Applies a 2D max pooling over an input signal composed of several input planes."""
-    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d")
+    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d",
+                            return_indices)
     return (out, idx) if return_indices else out
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
     """3D max pooling that returns (output, indices)."""
-    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d")
+    return _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d", True)
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Applies a 3D max pooling over an input signal composed of several input planes."""
-    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d")
+    out, idx = _max_pool_nd(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d",
+                            return_indices)
     return (out, idx) if return_indices else out
 
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
     """1D max pooling that returns (output, indices)."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError("max_pool1d() Expected 2D or 3D input tensor, but got " + _shape_str(input.shape))
+    _dims_check(input, 2, 3, "max_pool1d")
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1)
-    out, idx = _max_pool_nd(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, ceil_mode, 2, "max_pool1d")
+    out, idx = _max_pool_nd(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + d, ceil_mode, 2, "max_pool1d",
+                            True)
     return out.squeeze(-2), idx.squeeze(-2)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Applies a 1D max pooling over an input signal composed of several input planes."""
-    out, idx = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return (out, idx) if return_indices else out
+    if return_indices:
+        return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    if input.dim() not in (2, 3):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           "input, but got:" + _shape_str(input.shape))
+    (k,), (s,), (p,), (d,) = _pool_args(kernel_size, stride, padding, dilation, 1)
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    o = _pool_out_size(input.shape[-1], k, s, p, d, ceil_mode)
+    if o <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {o}")
+    out, _ = _max_pool_nd(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), ceil_mode, 2, "max_pool1d", True)
+    return out.squeeze(-2)
 
 
 def _avg_matrix(L, o, k, s, p, ceil_mode, count_include_pad, divisor_override):
@@ -668,9 +730,12 @@ def _avg_matrix(L, o, k, s, p, ceil_mode, count_include_pad, divisor_override):
 
 def _avg_pool_nd(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd, name):
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, nd)
-    if x.dim() not in (nd + 1, nd + 2):
+    if x.dim() < nd + 1:
+        n = max(x.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {-nd - 1})")
+    if x.dim() > nd + 2:
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
-    _pool_checks(x, k, s, p, (1,) * nd, nd, name)
+    _pool_checks(k, s, p, (1,) * nd, "avg", True)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     in_sp = tuple(x.shape[x.dim() - nd:])
@@ -699,8 +764,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """Applies a 1D average pooling over an input signal composed of several input planes."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError("avg_pool1d() Expected 2D or 3D input tensor, but got " + _shape_str(input.shape))
+    _dims_check(input, 2, 3, "avg_pool1d")
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1)
     out = _avg_pool_nd(input.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, ceil_mode, count_include_pad, None, 2,
                        "avg_pool1d")
@@ -715,7 +779,8 @@ def _adaptive_ranges(L, o):
 
 def _adaptive_sizes(x, output_size, nd, name):
     if x.dim() not in (nd + 1, nd + 2):
-        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got {_shape_str(x.shape)}")
+        colon = ":" if "max" in name else ""
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got{colon} {_shape_str(x.shape)}")
     if isinstance(output_size, (list, tuple)):
         osz = tuple(output_size)
         if len(osz) == 1 and nd > 1:
@@ -759,9 +824,7 @@ def adaptive_avg_pool3d(input, output_size):
 
 def adaptive_avg_pool1d(input, output_size):
     """Applies a 1D adaptive average pooling over an input signal composed of several input planes."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError("adaptive_avg_pool1d() argument 'input' (position 1) must be 2D or 3D, but got "
-                           + _shape_str(input.shape))
+    _dims_check(input, 2, 3, "adaptive_avg_pool1d")
     o = _ntuple(output_size, 1)
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + o).squeeze(-2)
 
@@ -777,7 +840,7 @@ def _adaptive_max_nd(x, output_size, nd, name):
         tables.append(t)
     idx = _max_by_tables(x, tables, name)
     out = _gather_op(x, idx, nd, f"AdaptiveMaxPool{nd}DBackward0", f"AdaptiveMaxPool{nd}DBackwardBackward0",
-                     per_plane=True)
+                     per_plane=True, fill=-np.inf)
     return out, Tensor._make(idx)
 
 
@@ -805,9 +868,7 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
     """1D adaptive max pooling that returns (output, indices)."""
-    if input.dim() not in (2, 3):
-        raise RuntimeError("adaptive_max_pool1d() argument 'input' (position 1) must be 2D or 3D, but got "
-                           + _shape_str(input.shape))
+    _dims_check(input, 2, 3, "adaptive_max_pool1d")
     o = _ntuple(output_size, 1)
     out, idx = _adaptive_max_nd(input.unsqueeze(-2), (1,) + o, 2, "adaptive_max_pool2d")
     return out.squeeze(-2), idx.squeeze(-2)
@@ -957,8 +1018,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             return adaptive_avg_pool2d(input, out_sp)
         return adaptive_avg_pool3d(input, out_sp)
     if any(o <= 0 for o in out_sp):
-        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({', '.join(f'{n[0]}: {v}' for n, v in zip(('D', 'H', 'W')[3 - nd:], in_sp))}) "
-                           f"output ({', '.join(f'{n[0]}: {v}' for n, v in zip(('D', 'H', 'W')[3 - nd:], out_sp))})")
+        names = ("D", "H", "W")[3 - nd:]
+        shown_in = ", ".join(f"{n}: {v}" for n, v in zip(names, in_sp))
+        shown_out = ", ".join(f"{n}: {v}" for n, v in zip(names, out_sp))
+        joiner = " and " if nd == 1 else " "
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){joiner}"
+                           f"output ({shown_out})")
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
         idx = None
@@ -1126,11 +1191,15 @@ def pad(input, pad, mode="constant", value=None):
         raise NotImplementedError(_PAD_ERR.format(n=len(pad), d=input.dim()))
     in_sp = tuple(input.shape[input.dim() - nd:])
     pairs = [(pad[2 * i], pad[2 * i + 1]) for i in range(nd)][::-1]
-    for dim_i, ((lo, hi), L) in enumerate(zip(pairs, in_sp)):
+    # PyTorch checks the last dimension first and names the position of its (left, right) pair as an argument
+    for back in range(nd):
+        dim_i = nd - 1 - back
+        (lo, hi), L = pairs[dim_i], in_sp[dim_i]
         dim = input.dim() - nd + dim_i
         if mode == "reflect" and (lo >= L or hi >= L):
-            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
-                               f"got: padding ({lo}, {hi}) at dimension {dim} of input {_shape_str(input.shape)}")
+            raise RuntimeError(f"Argument #{4 + 2 * back}: Padding size should be less than the corresponding input "
+                               f"dimension, but got: padding ({lo}, {hi}) at dimension {dim} of input "
+                               f"{_shape_str(input.shape)}")
         if mode == "circular" and (lo > L or hi > L):
             raise RuntimeError("Padding value causes wrapping around more than once.")
     idx = None
