@@ -375,3 +375,38 @@ def test_collate_in_worker_refuses_samples_requiring_grad_like_torch():
         lines = str(caught.value).splitlines()
         return type(caught.value).__name__, lines[0]
     assert run(tgdata, tg) == run(tdata, torch)
+
+
+def shared_files():
+    from tritongrad.utils.data._utils.worker import _SHARED_DIR
+    try:
+        return {name for name in os.listdir(_SHARED_DIR) if name.startswith("tritongrad-dataloader-")}
+    except OSError:
+        return set()
+
+
+def test_large_results_travel_intact_and_leave_no_shared_files():
+    class Large(tgdata.Dataset):
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            base = (tg.arange(300 * 1000, dtype=tg.float32) + i).reshape(300, 1000)
+            return {"values": base, "transposed": base.t(), "half": base.to(tg.bfloat16)[:, :700],
+                    "index": i}
+    before = shared_files()
+    local = list(tgdata.DataLoader(Large(), batch_size=2))
+    loader = tgdata.DataLoader(Large(), batch_size=2, num_workers=2)
+    received = list(loader)
+    assert plain(received) == plain(local)
+    [single] = list(tgdata.DataLoader(tgdata.Subset(Large(), [1]), batch_size=None, num_workers=1))
+    assert single["transposed"].stride() == (1, 1000) and single["half"].stride() == (1000, 1)
+    assert plain(single) == plain(Large()[1])
+    received[0]["values"].mul_(0)  # a private, writable copy
+    assert received[1]["values"].sum().item() == local[1]["values"].sum().item()
+    abandoned = iter(tgdata.DataLoader(Large(), batch_size=1, num_workers=2, prefetch_factor=2))
+    next(abandoned)
+    time.sleep(0.3)  # let the workers write results nobody will read
+    del abandoned
+    gc.collect()
+    assert shared_files() == before

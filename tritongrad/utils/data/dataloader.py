@@ -347,6 +347,7 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
 
 # Iterators whose workers are still running; shut down before multiprocessing's own exit hook
 # terminates daemonic children, so workers get to close their queues.
+_iterator_serial = itertools.count()
 _live_worker_iterators = weakref.WeakSet()
 _live_worker_iterators_lock = threading.Lock()
 _exit_hook_registered = False
@@ -405,6 +406,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._shutdown = False
         # Forked workers inherit this object; only the process that started them may stop them.
         self._owner_pid = os.getpid()
+        self._shared_prefix = None
+        if _utils.worker.shared_memory_available():
+            self._shared_prefix = f"tritongrad-dataloader-{os.getpid()}-{next(_iterator_serial)}-"
         self._worker_result_queue = context.Queue()
         self._workers_done_event = context.Event()
         self._index_queues = []
@@ -420,7 +424,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 args=(self._dataset_kind, self._dataset, index_queue, self._worker_result_queue,
                       self._workers_done_event, self._auto_collation, self._collate_fn, self._drop_last,
                       self._base_seed, self._worker_init_fn, worker_id, self._num_workers,
-                      self._persistent_workers))
+                      self._persistent_workers, self._shared_prefix))
             worker.daemon = True
             try:
                 worker.start()
@@ -620,6 +624,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 if worker.is_alive():
                     worker.terminate()
                     worker.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
+            if self._shared_prefix is not None:
+                _utils.worker.remove_shared_files(self._shared_prefix)
             with _live_worker_iterators_lock:
                 _live_worker_iterators.discard(self)
 
