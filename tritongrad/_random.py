@@ -104,36 +104,36 @@ class Generator:
         self._normal_cache = None
         self._float_cache = None
 
-    def _words(self, k):
-        """The next ``k`` 32-bit engine outputs (uint32), in order."""
+    def _raw(self, k):
+        """The next ``k`` 32-bit engine outputs, in order, as uint64 values."""
         if k <= 0:
-            return np.empty(0, dtype=_u32)
+            return np.empty(0, dtype=_u64)
         self._fresh = False
-        if self._pending is not None:
-            return self._words_after_inconsistent_state(k)
-        return self._bits.random_raw(k).astype(_u32)
-
-    def _words_after_inconsistent_state(self, k):
+        pend = self._pending
+        if pend is None:
+            return self._bits.random_raw(k)
         # a state injected with left + next != 625: PyTorch reads key[next...] until ``left`` runs out,
         # then twists; numpy cannot express that position, so the words before the twist are served here
-        pend = self._pending
         take = min(k, len(pend))
-        head = pend[:take]
-        rest = pend[take:]
         left, nxt = self._pending_pos
         self._pending_pos = (left - take, nxt + take)
-        self._pending = rest if len(rest) else None
         if take == k:
-            return head
-        return np.concatenate([head, self._bits.random_raw(k - take).astype(_u32)])
+            self._pending = pend[take:]
+            return pend[:take]
+        self._pending = None
+        return np.concatenate([pend[:take], self._bits.random_raw(k - take)])
+
+    def _words(self, k):
+        """The next ``k`` 32-bit engine outputs (uint32), in order."""
+        return self._raw(k).astype(_u32)
 
     def _words64(self, k):
         """``k`` random64 values: pairs of words, the first word being the high half."""
-        w = self._words(2 * k).astype(_u64)
+        w = self._raw(2 * k)
         return (w[0::2] << _u64(32)) | w[1::2]
 
     def _u24(self, k):
-        return (self._words(k) & _u32(0xFFFFFF)).astype(_f32) * _f32(2.0 ** -24)
+        return (self._raw(k) & _u64(0xFFFFFF)).astype(_f32) * _f32(2.0 ** -24)
 
     def _u53(self, k):
         return (self._words64(k) & _u64(_MASK53)).astype(_f64) * (2.0 ** -53)
@@ -204,11 +204,11 @@ class Generator:
             self._fresh = nxt == 0
             if nxt not in (0, 624):
                 self._pending_pos = (1, nxt)
-                self._pending = np.empty(0, dtype=_u32)
+                self._pending = np.empty(0, dtype=_u64)
         elif left + nxt == 625:
             self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": nxt}}
         else:
-            self._pending = _temper(key[nxt:nxt + left - 1])
+            self._pending = _temper(key[nxt:nxt + left - 1]).astype(_u64)
             self._pending_pos = (left, nxt)
             self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 624}}
         self._normal_cache = normal_y if normal_valid else None
@@ -452,7 +452,7 @@ def _uniform_values(gen, n, dtype, a, b):
     if dtype is D.float32:
         return v
     r = v.astype(dtype._np)
-    lo, hi = np.array(a, dtype=dtype._np), np.array(b, dtype=dtype._np)
+    lo, hi = F.astype(dtype._np), T.astype(dtype._np)  # through float32, as the kernel converts them
     r[r == hi] = lo
     return r
 
@@ -530,7 +530,10 @@ def _normal_chunks32(d, mean, std):
         r = _log_radius32(part[:, :8])
         sin_v, cos_v = _sincos32(part[:, 8:])
         first, second = r * cos_v, r * sin_v
-        if not identity:
+        if identity:
+            # fma(x, 1, mean) with mean = +-0 is x except for zeros, whose sign the addition decides
+            first, second = first + m32, second + m32
+        else:
             first = _fma32(first, s32, m32, tiny_possible=True)
             second = _fma32(second, s32, m32, tiny_possible=True)
         part[:, :8] = first
@@ -543,7 +546,9 @@ def _normal_chunks64(d, mean, std):
     theta = _TWO_PI * b
     first = r * _libm(math.cos, theta)
     second = r * _libm(math.sin, theta)
-    if not (mean == 0.0 and std == 1.0):
+    if mean == 0.0 and std == 1.0:
+        first, second = first + mean, second + mean  # the fma's sign-of-zero rule, see _normal_chunks32
+    else:
         first = _fma64(first, std, mean).reshape(first.shape)
         second = _fma64(second, std, mean).reshape(second.shape)
     d[:, :8] = first
@@ -609,7 +614,7 @@ def _serial_standard_normals(gen, n):
 def _serial_normals(gen, n, mean, std):
     z = _serial_standard_normals(gen, n)
     if mean == 0.0 and std == 1.0:
-        return z
+        return z + mean  # the fma's sign-of-zero rule, see _normal_chunks32
     return _fma64(z, std, mean)
 
 

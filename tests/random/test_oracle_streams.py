@@ -452,3 +452,72 @@ def test_float_seed_and_initial_seed():
     assert g.manual_seed(5) is g
     s = g.seed()
     assert g.initial_seed() == s and 0 <= s < 2 ** 64
+
+
+def _untemper(y):
+    """The mt19937 state word whose tempered output is ``y``."""
+    def undo_right(v, shift):
+        r = v
+        for _ in range(32 // shift + 1):
+            r = v ^ (r >> shift)
+        return r
+
+    def undo_left(v, shift, mask):
+        r = v
+        for _ in range(32 // shift + 1):
+            r = v ^ ((r << shift) & mask & 0xFFFFFFFF)
+        return r
+    y = undo_right(y, 18)
+    y = undo_left(y, 15, 0xEFC60000)
+    y = undo_left(y, 7, 0x9D2C5680)
+    return undo_right(y, 11)
+
+
+def _state_with_next_words(words, left=None, nxt=None):
+    """A torch state (seed 0 after 10 draws) whose next outputs are ``words``, optionally with the given
+    (possibly inconsistent) left/next bookkeeping."""
+    torch.manual_seed(0)
+    torch.empty(10, dtype=torch.int32).random_()
+    st = torch.get_rng_state().numpy().copy()
+    key = st[24:24 + 624 * 8].view("<u8")
+    for i, w in enumerate(words):
+        key[10 + i] = _untemper(w)
+    if left is not None:
+        st[8:12] = np.frombuffer(np.int32(left).tobytes(), np.uint8)
+        st[16:24] = np.frombuffer(np.uint64(nxt).tobytes(), np.uint8)
+    return st
+
+
+def _set_both(state):
+    torch.set_rng_state(torch.from_numpy(state.copy()))
+    R.set_rng_state(Tensor._make(state.copy(), D.uint8))
+    assert_same_state()
+
+
+@pytest.mark.parametrize("std", [1.0, 2.0])
+def test_zero_radius_gives_the_fma_sign_of_zero(std):
+    # a uniform of exactly 0 makes the Box-Muller radius -0; PyTorch's final fma decides the zero's sign
+    zero24 = [0x5A000000] + [0x00800000 + i for i in range(40)]
+    _set_both(_state_with_next_words(zero24))
+    both(lambda: torch.empty(16).normal_(0, std), lambda: empty((16,), D.float32).normal_(0, std))
+    _set_both(_state_with_next_words(zero24))
+    both(lambda: torch.empty(16, dtype=torch.float16).normal_(0, std),
+         lambda: empty((16,), D.float16).normal_(0, std))
+    zero53 = [0xFFE00000, 0] + [0x00800000 + i for i in range(40)]
+    _set_both(_state_with_next_words(zero53))
+    both(lambda: torch.empty(16, dtype=torch.float64).normal_(0, std),
+         lambda: empty((16,), D.float64).normal_(0, std))
+    serial = [0x12345678, 0x9ABCDEF0, 0xFFE00000, 0, 7, 8, 9, 10]  # U2 = 0 in the first pair
+    _set_both(_state_with_next_words(serial))
+    both(lambda: torch.empty(3, dtype=torch.float64).normal_(0, std),
+         lambda: empty((3,), D.float64).normal_(0, std))
+
+
+@pytest.mark.parametrize("left,nxt", [(300, 100), (1, 5), (20, 600), (624, 0), (2, 623)])
+def test_injected_bookkeeping_is_followed(left, nxt):
+    _set_both(_state_with_next_words([], left, nxt))
+    for k in (1, 3, 700):
+        torch.empty(k, dtype=torch.int32).random_()
+        empty((k,), D.int32).random_()
+        assert_same_state()
+    both(lambda: torch.rand(5), lambda: R.rand(5))
