@@ -182,8 +182,13 @@ def test_linear(shape, with_bias):
         out_g, out_t = run_both(TF.linear, F.linear, x, w, b, check_name=False)
     else:
         out_g, out_t = run_both(TF.linear, F.linear, x, w, check_name=False)
-    if len(shape) == 2 or (with_bias and len(shape) == 3):
+    if len(shape) == 2 or with_bias:
         assert node_name(out_g) == node_name(out_t)
+
+
+def test_linear_non_contiguous_input_with_bias():
+    run_both(lambda x, w, b: TF.linear(x.transpose(1, 2), w, b), lambda x, w, b: F.linear(x.transpose(1, 2), w, b),
+             randn(2, 4, 3, seed=8), randn(5, 4, seed=9), randn(5, seed=10))
 
 
 def test_linear_shape_error_matches():

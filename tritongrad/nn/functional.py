@@ -108,8 +108,9 @@ def linear(input, weight, bias=None):
     """y = x W^T + b."""
     if input.dim() == 2 and bias is not None:
         return tg.addmm(bias, input, weight.t())
-    if bias is not None and input.dim() > 2:
-        out = tg.addmm(bias, input.reshape(-1, input.shape[-1]), weight.t())
+    if bias is not None and input.dim() != 2 and input.is_contiguous():
+        # PyTorch folds contiguous N-d input into one addmm and views the result back
+        out = tg.addmm(bias, input.view(-1, input.shape[-1]), weight.t())
         return out.view(*input.shape[:-1], out.shape[-1])
     out = input.matmul(weight.t())
     if bias is not None:
