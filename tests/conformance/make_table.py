@@ -3,6 +3,7 @@
 
     python tests/conformance/make_table.py                  # run all, write docs/conformance.md
     python tests/conformance/make_table.py --update-status  # also flip tests/conformance/status.py
+    python tests/conformance/make_table.py --update-status --refresh-reasons
     python tests/conformance/make_table.py --check          # run all, exit 1 if status.py is stale
 
 The table reports what actually happened in this run, so it never lies: a case listed as an
@@ -12,7 +13,7 @@ expected failure that now passes shows as "XPASS", a failing case missing from s
 import argparse
 import datetime
 import platform
-import pprint
+import textwrap
 import sys
 import time
 from pathlib import Path
@@ -46,11 +47,15 @@ def table_status(case, outcome):
     return "FAIL (not in status.py)", harness.failure_summary(outcome), False
 
 
-def new_xfail_table(cases, results):
+def new_xfail_table(cases, results, refresh=False):
+    """XFAIL for this run: failing cases keep their reason unless ``refresh``; passing ones go."""
     table = {}
     for case in cases:
         outcome = results[case.name]
         if outcome.status != "fail":
+            continue
+        if case.xfail_reason and not refresh:
+            table[case.name] = case.xfail_reason
             continue
         needs = harness.status.NEEDS.get(case.name, "see the failure")
         table[case.name] = "waiting on %s; now: %s" % (needs, harness.failure_summary(outcome))
@@ -62,9 +67,13 @@ def write_status(xfail):
     head, marker, _ = text.partition("\nXFAIL = {")
     if not marker:
         raise SystemExit("status.py has no `XFAIL = {` table to rewrite")
-    body = pprint.pformat(xfail, width=100, sort_dicts=True)[1:-1]
-    lines = ["    " + line.strip() for line in body.splitlines()] if xfail else []
-    STATUS.write_text(head + "\nXFAIL = {\n" + "\n".join(lines) + ("\n" if lines else "") + "}\n",
+    lines = []
+    for name in sorted(xfail):
+        chunks = textwrap.wrap(xfail[name], width=84, drop_whitespace=False) or [""]
+        lines.append("    %r: (" % name)
+        lines.extend("        %r" % chunk for chunk in chunks)
+        lines.append("    ),")
+    STATUS.write_text(head + "\nXFAIL = {\n" + "".join(line + "\n" for line in lines) + "}\n",
                       encoding="utf-8")
 
 
@@ -106,6 +115,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update-status", action="store_true",
                         help="rewrite status.py's XFAIL table from this run")
+    parser.add_argument("--refresh-reasons", action="store_true",
+                        help="with --update-status: rewrite the reasons of cases still failing")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when status.py disagrees with this run")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/conformance.md")
@@ -115,7 +126,7 @@ def main(argv=None):
     results = run_all(cases)
     seconds = time.time() - start
     if args.update_status:
-        write_status(new_xfail_table(cases, results))
+        write_status(new_xfail_table(cases, results, args.refresh_reasons))
         harness.status = harness._load_status()
     stale = [case.name for case in cases if not table_status(case, results[case.name])[2]]
     if not args.no_doc:

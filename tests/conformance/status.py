@@ -71,4 +71,19 @@ NEEDS = {
 }
 
 XFAIL = {
+    '036_s004_bce_adam': (
+        "waiting on nn.BCELoss, nn.Sigmoid, optim.Adam; now: line 6: expected '[0.5003, "
+        "-0.500159] 0.0003', got '[0.5003, -0.500232] 0.0003'"
+    ),
+    '042_s004_variable_v010': (
+        'waiting on autograd.Variable, randn, view error message; now: raises RuntimeError: '
+        'unsupported operation: more than one element of the written-to tensor refers to a '
+        'single memory location. Please clone() the tensor befo...'
+    ),
+    'tutorials/t08_profiler': (
+        'waiting on torch.profiler (profile, record_function, key_averages), '
+        "autograd.profiler; now: raises ImportError: cannot import name 'ProfilerActivity' "
+        "from 'torch.profiler' (tritongrad does not provide torch.profiler.ProfilerActivity "
+        'yet)'
+    ),
 }
