@@ -501,3 +501,34 @@ def test_parameter_int_requires_grad_error():
     with pytest.raises(RuntimeError) as et:
         nn.Parameter(torch.ones(2, dtype=torch.int64))
     assert str(eg.value) == str(et.value)
+
+
+def _multi_io_trace(T, N):
+    calls = []
+
+    class Two(N.Module):
+        def forward(self, a, k, b):
+            return a * b, b.sum() * 2, k
+
+    def shapes(gs):
+        return [None if g is None else tuple(g.shape) for g in gs]
+
+    m = Two()
+    m.register_full_backward_pre_hook(lambda mod, go: calls.append(("pre", shapes(go))))
+    m.register_full_backward_hook(lambda mod, gi, go: calls.append(
+        ("bw", [None if g is None else g.tolist() for g in gi], shapes(go))))
+    a = T.ones(3, requires_grad=True)
+    x, y, _ = m(a, 5, T.full((3,), 2.0))
+    (x.sum() + y).backward()
+    calls.append(a.grad.tolist())
+    legacy = Two()
+    legacy.register_backward_hook(lambda mod, gi, go: calls.append(("legacy", shapes(gi), shapes(go))))
+    x, _, _ = legacy(T.ones(3, requires_grad=True), 5, T.full((3,), 2.0, requires_grad=True))
+    x.sum().backward()
+    return calls
+
+
+def test_backward_hooks_with_several_inputs_and_outputs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _multi_io_trace(tg, tnn) == _multi_io_trace(torch, nn)

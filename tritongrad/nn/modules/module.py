@@ -171,27 +171,30 @@ class _BackwardHookState:
         return tuple(values[idx] for idx in indices)
 
     def _wrap(self, args, backward):
-        """Route the grad-requiring tensors of ``args`` through one identity node; returns new args, the
-        indices (among tensor args) of the wrapped tensors and the number of tensor args."""
+        """Route the grad-requiring tensors of ``args`` through one identity node. Returns the new args, the
+        positions (in ``args``) of the wrapped tensors or None when nothing needs grad, and ``len(args)``."""
         from ..._ops._common import record
         is_tuple = isinstance(args, tuple)
         items = args if is_tuple else (args,)
-        tensor_pos = [i for i, a in enumerate(items) if isinstance(a, Tensor)]
-        wrapped = [k for k, i in enumerate(tensor_pos) if items[i].requires_grad]
+        wrapped = [i for i, a in enumerate(items) if isinstance(a, Tensor) and a.requires_grad]
         if not wrapped or not grad_mode._state[0]:
-            return args, None, len(tensor_pos)
-        inputs = [items[tensor_pos[k]] for k in wrapped]
+            return args, None, len(items)
+        inputs = [items[i] for i in wrapped]
         outs = [t.detach() for t in inputs]
         record("BackwardHookFunctionBackward", tuple(outs), tuple(inputs), backward)
         new_items = list(items)
-        for k, o in zip(wrapped, outs):
-            new_items[tensor_pos[k]] = o
+        for i, o in zip(wrapped, outs):
+            new_items[i] = o
         new_args = tuple(new_items) if is_tuple else new_items[0]
-        return new_args, wrapped, len(tensor_pos)
+        return new_args, wrapped, len(items)
 
     def setup_input_hook(self, args):
         def backward(node, *grads):
-            grad_input = self._pack_with_none(self.input_tensors_index, grads, self.n_inputs)
+            grad_input = list(self._pack_with_none(self.input_tensors_index, grads, self.n_inputs))
+            # tensor inputs that need no gradient still show a zero gradient (PyTorch materializes them)
+            for i in self._input_zero_index:
+                grad_input[i] = _zeros_like(args[i])
+            grad_input = tuple(grad_input)
             grad_output = self.grad_outputs
             if grad_output is None:
                 grad_output = self._pack_with_none([], [], self.n_outputs)
@@ -207,6 +210,10 @@ class _BackwardHookState:
             return self._unpack_none(self.input_tensors_index, grad_input)
 
         new_args, self.input_tensors_index, self.n_inputs = self._wrap(args, backward)
+        self._input_zero_index = []
+        if self.input_tensors_index is not None:
+            self._input_zero_index = [i for i, a in enumerate(args) if isinstance(a, Tensor)
+                                      and i not in self.input_tensors_index]
         return new_args
 
     def setup_output_hook(self, result):
@@ -243,6 +250,11 @@ class _BackwardHookState:
 
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
+def _zeros_like(t):
+    import tritongrad as tg
+    return tg.zeros_like(t)
 
 
 class Module:
