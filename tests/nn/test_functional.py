@@ -110,6 +110,7 @@ def test_inplace_activation_on_nonleaf(name, kwargs):
     rg = getattr(TF, name)(yg, inplace=True, **kwargs)
     assert rg is yg
     close(yg, yt)
+    assert node_name(rg) == node_name(rt)
     rt.sum().backward()
     rg.sum().backward()
     close(xg.grad, xt.grad)

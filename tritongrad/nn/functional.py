@@ -201,7 +201,7 @@ def _elu_impl(input, alpha=1.0, scale=1.0, input_scale=1.0, node="EluBackward0")
 
 def elu(input, alpha=1.0, inplace=False):
     if inplace:
-        return _inplace_apply(_elu_impl, input, alpha)
+        return _inplace_apply(_elu_impl, input, alpha, 1.0, 1.0, "EluBackward1")
     return _elu_impl(input, alpha)
 
 
@@ -215,7 +215,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(input, inplace=False):
     if inplace:
-        return _inplace_apply(_elu_impl, input, _SELU_ALPHA, _SELU_SCALE)
+        return _inplace_apply(_elu_impl, input, _SELU_ALPHA, _SELU_SCALE, 1.0, "EluBackward1")
     return _elu_impl(input, _SELU_ALPHA, _SELU_SCALE)
 
 
@@ -227,7 +227,7 @@ def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     if inplace:
-        return _inplace_apply(_elu_impl, input, alpha, 1.0, 1.0 / alpha, "CeluBackward0")
+        return _inplace_apply(_elu_impl, input, alpha, 1.0, 1.0 / alpha, "CeluBackward1")
     return _elu_impl(input, alpha, 1.0, 1.0 / alpha, "CeluBackward0")
 
 
@@ -235,7 +235,7 @@ def celu_(input, alpha=1.0):
     return celu(input, alpha, True)
 
 
-def _leaky_impl(input, negative_slope):
+def _leaky_impl(input, negative_slope, node="LeakyReluBackward0"):
     def fwd(a):
         return np.where(a > 0, a, a * np.asarray(negative_slope, a.dtype))
 
@@ -243,12 +243,12 @@ def _leaky_impl(input, negative_slope):
         pos = (x > 0).to(g.dtype)
         return g * (pos + (1 - pos) * negative_slope)
 
-    return _pointwise("LeakyReluBackward0", input, fwd, bwd)
+    return _pointwise(node, input, fwd, bwd)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
-        return _inplace_apply(_leaky_impl, input, negative_slope)
+        return _inplace_apply(_leaky_impl, input, negative_slope, "LeakyReluBackward1")
     return _leaky_impl(input, negative_slope)
 
 
@@ -420,16 +420,16 @@ def tanhshrink(input):
     return input - input.tanh()
 
 
-def _threshold_impl(input, threshold_, value):
+def _threshold_impl(input, threshold_, value, node="ThresholdBackward0"):
     def fwd(a):
         return np.where(a > threshold_, a, np.asarray(value, a.dtype))
 
-    return _pointwise("ThresholdBackward0", input, fwd, lambda g, x: g * (x > threshold_).to(g.dtype))
+    return _pointwise(node, input, fwd, lambda g, x: g * (x > threshold_).to(g.dtype))
 
 
 def threshold(input, threshold, value, inplace=False):
     if inplace:
-        return _inplace_apply(_threshold_impl, input, threshold, value)
+        return _inplace_apply(_threshold_impl, input, threshold, value, "ThresholdBackward1")
     return _threshold_impl(input, threshold, value)
 
 
