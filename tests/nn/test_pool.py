@@ -295,3 +295,81 @@ def test_module_repr_and_forward(name, args, kw):
     if isinstance(out_t, tuple):
         out_t, out_g = out_t[0], out_g[0]
     close(out_g, out_t)
+
+
+@pytest.mark.parametrize("case", [
+    lambda m, t: m.max_pool2d(t.randn(1, 1, 8, 8), (3, 2), padding=(2, 1), dilation=(2, 1)),
+    lambda m, t: m.max_pool2d(t.randn(1, 1, 8, 8), (3, 2), padding=(2, 2), return_indices=True),
+    lambda m, t: m.max_pool2d(t.randn(1, 1, 8, 8), 2, 1, 0, (0, 1)),
+    lambda m, t: m.max_pool2d(t.randn(1, 1, 8, 8), 2, 1, -1),
+    lambda m, t: m.max_pool2d(t.randn(1, 1, 8, 8), (0, 2)),
+    lambda m, t: m.max_pool1d(t.randn(1, 1, 8), 3, padding=2),
+    lambda m, t: m.max_pool1d(t.randn(1, 1, 8), 2, padding=2, dilation=3, return_indices=True),
+    lambda m, t: m.max_pool1d(t.randn(1, 1, 8), 2, 0),
+    lambda m, t: m.max_pool1d(t.randn(1, 1, 8), 9),
+    lambda m, t: m.max_pool1d(t.randn(8), 2),
+    lambda m, t: m.max_pool1d(t.randn(8), 2, return_indices=True),
+    lambda m, t: m.avg_pool1d(t.randn(8), 2),
+    lambda m, t: m.avg_pool2d(t.randn(8, 8), 2),
+    lambda m, t: m.avg_pool2d(t.randn(1, 1, 8, 8), (3, 2), padding=(1, 2)),
+    lambda m, t: m.adaptive_avg_pool2d(t.randn(8), 2),
+    lambda m, t: m.adaptive_max_pool2d(t.randn(8), 2),
+    lambda m, t: m.adaptive_avg_pool1d(t.randn(8), 2),
+    lambda m, t: m.pad(t.randn(1, 1, 3, 3), (3, 3, 3, 1), mode="reflect"),
+    lambda m, t: m.pad(t.randn(1, 1, 3, 7), (0, 2, 1, 4), mode="reflect"),
+    lambda m, t: m.pad(t.randn(1, 1, 3, 7, 2), (0, 1, 0, 0, 3, 3), mode="reflect"),
+    lambda m, t: m.pad(t.randn(1, 1, 3, 7), (0, 8, 1, 1), mode="circular"),
+    lambda m, t: m.interpolate(t.randn(1, 2, 1), scale_factor=0.5),
+    lambda m, t: m.interpolate(t.randn(1, 2, 3, 3), scale_factor=0.2, mode="bilinear"),
+    lambda m, t: m.conv_transpose1d(t.randn(1, 2, 5), t.randn(2, 2, 3), stride=2, output_padding=2),
+    lambda m, t: m.conv_transpose1d(t.randn(1, 2, 2), t.randn(2, 2, 1), padding=3),
+    lambda m, t: m.conv_transpose3d(t.randn(1, 2, 3, 3, 3), t.randn(2, 2, 2, 2, 2), output_padding=1),
+    lambda m, t: m.conv1d(t.randn(1, 2, 3), t.randn(2, 2, 5)),
+])
+def test_more_errors_match(case):
+    expected = _err(lambda: case(F, torch))
+    assert expected is not None
+    assert _err(lambda: case(TF, tg)) == expected
+
+
+def test_max_pool_window_of_padding_only():
+    # PyTorch reports the window's first tap at or after 0 (here past the end) with a -inf value
+    x = torch.randn(1, 1, 2, 4, dtype=torch.float64)
+    out_t, idx_t = F.max_pool2d(x, (2, 4), (2, 1), (1, 1), (3, 1), return_indices=True)
+    out_g, idx_g = TF.max_pool2d(to_tg(x), (2, 4), (2, 1), (1, 1), (3, 1), return_indices=True)
+    np.testing.assert_array_equal(idx_g.numpy(), idx_t.numpy())
+    np.testing.assert_array_equal(out_g.numpy(), out_t.numpy())
+
+
+def test_random_configurations_match():
+    """A seeded sweep over conv / pool / interpolate / pad arguments (values, indices and input gradients)."""
+    import random
+    rng = random.Random(1234)
+    for _ in range(25):
+        nd = rng.choice([1, 2])
+        sp = [rng.randint(2, 8) for _ in range(nd)]
+        k = [rng.randint(1, 3) for _ in range(nd)]
+        s = [rng.randint(1, 3) for _ in range(nd)]
+        d = [rng.randint(1, 2) for _ in range(nd)]
+        p = [rng.randint(0, kk // 2) for kk in k]
+        x = torch.randn(2, 2, *sp, dtype=torch.float64, requires_grad=True)
+        w = torch.randn(4, 1, *k, dtype=torch.float64)
+        conv_t = F.conv1d if nd == 1 else F.conv2d
+        conv_g = TF.conv1d if nd == 1 else TF.conv2d
+        if all(L + 2 * pp >= dd * (kk - 1) + 1 for L, kk, pp, dd in zip(sp, k, p, d)):
+            check(lambda x: conv_t(x, w, None, s, p, d, 2), lambda x: conv_g(x, to_tg(w), None, s, p, d, 2),
+                  x.detach().clone().requires_grad_(True))
+        cm = rng.random() < 0.5
+        pool_t = F.max_pool1d if nd == 1 else F.max_pool2d
+        pool_g = TF.max_pool1d if nd == 1 else TF.max_pool2d
+        if all(L + 2 * pp >= dd * (kk - 1) + 1 for L, kk, pp, dd in zip(sp, k, p, d)) and all(pp < dd or kk > 1 for kk, pp, dd in zip(k, p, d)):
+            check(lambda x: pool_t(x, k, s, p, d, cm, True), lambda x: pool_g(x, k, s, p, d, cm, True),
+                  x.detach().clone().requires_grad_(True))
+        osz = [rng.randint(1, 9) for _ in range(nd)]
+        mode = rng.choice(["nearest", "nearest-exact", "area", "linear" if nd == 1 else "bilinear"])
+        check(lambda x: F.interpolate(x, size=osz, mode=mode), lambda x: TF.interpolate(x, size=osz, mode=mode),
+              x.detach().clone().requires_grad_(True))
+        pm = rng.choice(["constant", "reflect", "replicate", "circular"])
+        pads = [v for L in sp[::-1] for v in (rng.randint(0, L - 1), rng.randint(0, L - 1))]
+        check(lambda x: F.pad(x, pads, mode=pm), lambda x: TF.pad(x, pads, mode=pm),
+              x.detach().clone().requires_grad_(True), grad_fn=pm != "circular")

@@ -142,3 +142,24 @@ def test_transformer_init_matches_torch_rng():
 def test_activation_error():
     with pytest.raises(RuntimeError, match="activation should be relu/gelu, not tanh"):
         tnn.TransformerEncoderLayer(8, 2, 16, activation="tanh")
+
+
+def test_encoder_inference_zeroes_padding_like_nested_path():
+    torch.manual_seed(5)
+    tm, gm = build(lambda nn: nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2,
+                                                    norm=nn.LayerNorm(8)))
+    with torch.no_grad():
+        for p in tm.norm.parameters():
+            p.uniform_(0.5, 1.5)
+    with tg.no_grad():
+        for (_, pt), (_, pg) in zip(tm.norm.named_parameters(), gm.norm.named_parameters()):
+            pg.copy_(tg.tensor(pt.detach().numpy()))
+    tm.eval()
+    gm.eval()
+    x = torch.randn(2, 4, 8, dtype=torch.float64)
+    kpm = torch.tensor([[False, False, True, True], [False, False, False, False]])
+    for grad_mode in (False, True):
+        with torch.set_grad_enabled(grad_mode), tg.set_grad_enabled(grad_mode):
+            out_t = tm(x, src_key_padding_mask=kpm)
+            out_g = gm(to_tg(x), src_key_padding_mask=to_tg(kpm))
+        close(out_g, out_t)

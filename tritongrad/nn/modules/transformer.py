@@ -249,12 +249,34 @@ class TransformerEncoder(Module):
         mask = FQ._canonical_mask(mask, "mask", None, "", src.dtype, check_other=False)
         seq_len = src.shape[1 if self.layers[0].self_attn.batch_first else 0] if src.dim() == 3 else src.shape[0]
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        padded = self._nested_padding(src, mask, src_key_padding_mask)
         output = src
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if padded is not None:
+            # PyTorch's inference path runs the batch as a nested tensor and pads it back with zeros
+            output = output.masked_fill(padded.unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+    def _nested_padding(self, src, mask, src_key_padding_mask):
+        """The padding mask when PyTorch would run this call as a nested tensor (inference only), else None."""
+        first = self.layers[0]
+        if (not getattr(self, "use_nested_tensor", False) or first.training or src.dim() != 3
+                or src_key_padding_mask is None or mask is not None):
+            return None
+        kpm = src_key_padding_mask
+        pad = kpm if kpm.dtype == _tg().bool else kpm == float("-inf")
+        if self.mask_check:
+            keep = pad.logical_not()
+            # the kept tokens of every sequence must come first (left-aligned)
+            if bool((keep[:, 1:] & ~keep[:, :-1]).any()):
+                return None
+        grad_on = _tg().is_grad_enabled()
+        if grad_on and (src.requires_grad or any(p.requires_grad for p in first.parameters())):
+            return None
+        return pad
 
 
 class TransformerDecoderLayer(Module):
