@@ -154,6 +154,15 @@ def run_command(command, args=()):
     return 0
 
 
+class _Console(_code_module.InteractiveConsole):
+    """The interactive session; tracebacks start at the typed line, as in python's own REPL."""
+
+    def showtraceback(self):
+        exc_type, exc, tb = sys.exc_info()
+        sys.last_type, sys.last_value, sys.last_traceback = exc_type, exc, tb
+        sys.excepthook(exc_type, exc, tb.tb_next if tb is not None else None)
+
+
 def run_stdin(args=(), dash=False):
     """Read the program from stdin (``python -``), or start an interactive session on a tty."""
     sys.argv = ["-" if dash else "", *args]
@@ -162,7 +171,7 @@ def run_stdin(args=(), dash=False):
         main = _fresh_main()
         banner = "Python %s on %s\ntritongrad's torch alias is installed: `import torch` gives tritongrad." % (
             sys.version, sys.platform)
-        _code_module.InteractiveConsole(locals=main.__dict__).interact(banner=banner, exitmsg="")
+        _Console(locals=main.__dict__).interact(banner=banner, exitmsg="")
         return 0
     main = _fresh_main(__file__="<stdin>", __cached__=None)
     code = _compile(sys.stdin.read(), "<stdin>")

@@ -196,3 +196,34 @@ def test_usage_errors():
     proc = subprocess.run([sys.executable, "-m", "tritongrad", "--help"], env=_env(),
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "run -m MODULE" in proc.stdout
+
+
+def test_interactive_session_on_a_terminal():
+    pty = pytest.importorskip("pty")
+    import select
+    import time
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: an interactive `python -m tritongrad run` on the terminal
+        os.environ.update(_env())
+        os.execv(sys.executable, [sys.executable, "-m", "tritongrad", "run"])
+    os.write(fd, b"import torch, tritongrad, sys\nprint(torch is tritongrad, sys.argv)\n"
+                 b"torch.surely_missing\nexit()\n")
+    output, deadline = b"", time.time() + 120
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    _, status = os.waitpid(pid, 0)
+    text = output.decode().replace("\r\n", "\n")
+    assert os.WEXITSTATUS(status) == 0, text
+    assert "tritongrad's torch alias is installed" in text
+    assert "True ['']" in text
+    assert ("Traceback (most recent call last):\n  File \"<console>\", line 1, in <module>\n"
+            "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does "
+            "not provide torch.surely_missing yet)") in text
