@@ -373,3 +373,15 @@ def test_random_configurations_match():
         pads = [v for L in sp[::-1] for v in (rng.randint(0, L - 1), rng.randint(0, L - 1))]
         check(lambda x: F.pad(x, pads, mode=pm), lambda x: TF.pad(x, pads, mode=pm),
               x.detach().clone().requires_grad_(True), grad_fn=pm != "circular")
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("kw", [dict(scale_factor=0.5), dict(size=(3, 5)), dict(size=(13, 4)),
+                                dict(scale_factor=(0.3, 2.5)), dict(size=(3, 5), align_corners=True)])
+def test_interpolate_antialias(mode, kw):
+    torch.manual_seed(16)
+    x = rand(2, 2, 9, 8)
+    check(lambda x: F.interpolate(x, mode=mode, antialias=True, **kw),
+          lambda x: TF.interpolate(x, mode=mode, antialias=True, **kw), x)
+    assert _err(lambda: TF.interpolate(tg.randn(1, 2, 4), scale_factor=0.5, mode="linear", antialias=True)) == \
+        _err(lambda: F.interpolate(torch.randn(1, 2, 4), scale_factor=0.5, mode="linear", antialias=True))

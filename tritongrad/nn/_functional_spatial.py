@@ -948,6 +948,38 @@ def _cubic_matrix(L, o, align_corners, scale, compute):
     return m
 
 
+def _antialias_matrix(L, o, align_corners, scale, compute, cubic):
+    """(o, L) matrix of PyTorch's anti-aliased (support-widening) bilinear/bicubic resampling."""
+    if align_corners:
+        sc = (L - 1) / (o - 1) if o > 1 else 0.0
+    else:
+        sc = (1.0 / scale) if (scale is not None and scale > 0) else L / o
+    sc = float(compute(sc))
+    interp_size = 4 if cubic else 2
+    support = interp_size * 0.5 * sc if sc >= 1.0 else interp_size * 0.5
+    invscale = 1.0 / sc if sc >= 1.0 else 1.0
+
+    def filt(x):
+        x = np.abs(x)
+        if not cubic:
+            return np.where(x < 1.0, 1.0 - x, 0.0)
+        a = -0.5
+        return np.where(x < 1.0, ((a + 2) * x - (a + 3)) * x * x + 1,
+                        np.where(x < 2.0, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+    m = np.zeros((o, L), dtype=np.float64)
+    for i in range(o):  # one row of taps per output position
+        center = sc * (i + 0.5)
+        xmin = max(int(center - support + 0.5), 0)
+        xmax = min(int(center + support + 0.5), L)
+        j = np.arange(xmin, xmax)
+        w = filt((j - center + 0.5) * invscale)
+        total = w.sum()
+        if total != 0.0:
+            w = w / total
+        m[i, xmin:xmax] = w
+    return m
+
+
 def _nearest_index(L, o, scale, exact):
     if o == L and not exact:
         return np.arange(o)
@@ -970,8 +1002,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                              "| bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported by tritongrad")
+    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
+        if mode == "lanczos" and input.dim() == 4:
+            raise NotImplementedError("interpolate: mode='lanczos' is not implemented in tritongrad")
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if nd < 1:
@@ -1034,9 +1069,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return _gather_op(input, idx.astype(np.int64), nd, f"Upsample{tag}{nd}DBackward0",
                           f"Upsample{tag}{nd}DBackwardBackward0")
     compute = np.float64 if input.dtype._np == np.float64 else np.float32
+    tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}[mode]
+    if antialias:
+        mats = [_antialias_matrix(L, o, align_corners, sc, compute, mode == "bicubic")
+                for L, o, sc in zip(in_sp, out_sp, scales)]
+        return _separable_op(input, mats, f"Upsample{tag}AaBackward0")
     make = _cubic_matrix if mode == "bicubic" else _linear_matrix
     mats = [make(L, o, align_corners, sc, compute) for L, o, sc in zip(in_sp, out_sp, scales)]
-    tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}[mode]
     return _separable_op(input, mats, f"Upsample{tag}Backward0")
 
 
