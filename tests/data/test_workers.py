@@ -380,7 +380,7 @@ def test_collate_in_worker_refuses_samples_requiring_grad_like_torch():
 def shared_files():
     from tritongrad.utils.data._utils.worker import _SHARED_DIR
     try:
-        return {name for name in os.listdir(_SHARED_DIR) if name.startswith("tritongrad-dataloader-")}
+        return {name for name in os.listdir(_SHARED_DIR) if name.startswith(f"tritongrad-dataloader-{os.getpid()}-")}
     except OSError:
         return set()
 
@@ -407,6 +407,9 @@ def test_large_results_travel_intact_and_leave_no_shared_files():
     abandoned = iter(tgdata.DataLoader(Large(), batch_size=1, num_workers=2, prefetch_factor=2))
     next(abandoned)
     time.sleep(0.3)  # let the workers write results nobody will read
+    from tritongrad.utils.data._utils.worker import shared_memory_available
+    if shared_memory_available():
+        assert shared_files() - before, "large results should have gone through shared memory"
     del abandoned
     gc.collect()
     assert shared_files() == before
