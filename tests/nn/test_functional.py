@@ -410,3 +410,65 @@ def test_alpha_dropout_matches_oracle(fn):
     tg.manual_seed(5)
     close(getattr(TF, fn)(to_tg(x), 0.3, True), getattr(F, fn)(x, 0.3, True), 1e-6, 1e-6)
     assert getattr(TF, fn)(to_tg(x), 0.3, False).numpy().tolist() == x.numpy().tolist()
+
+
+# ---------------------------------------------------------------- embedding_bag
+EMBEDDING_BAG_CASES = [
+    ({"mode": "mean"}, False), ({"mode": "sum"}, False), ({"mode": "max"}, False),
+    ({"mode": "mean", "padding_idx": 4}, False), ({"mode": "sum", "include_last_offset": True}, False),
+    ({"mode": "sum"}, True),
+    ({"mode": "max", "padding_idx": 2}, False),
+]
+
+
+@pytest.mark.parametrize("kwargs,weighted", EMBEDDING_BAG_CASES, ids=range(len(EMBEDDING_BAG_CASES)))
+def test_embedding_bag_1d_with_offsets(kwargs, weighted):
+    idx = torch.tensor([1, 2, 4, 5, 4, 3, 0, 2])
+    offsets = torch.tensor([0, 2, 2, 6]) if not kwargs.get("include_last_offset") else torch.tensor([0, 2, 2, 6, 8])
+    w = randn(6, 3, seed=50)
+    if weighted:
+        psw = randn(8, seed=51)
+        run_both(lambda ww, p: TF.embedding_bag(to_tg(idx), ww, to_tg(offsets), per_sample_weights=p, **kwargs),
+                 lambda ww, p: F.embedding_bag(idx, ww, offsets, per_sample_weights=p, **kwargs), w, psw)
+    else:
+        run_both(lambda ww: TF.embedding_bag(to_tg(idx), ww, to_tg(offsets), **kwargs),
+                 lambda ww: F.embedding_bag(idx, ww, offsets, **kwargs), w)
+
+
+def test_embedding_bag_2d_and_module():
+    idx = torch.tensor([[1, 2, 4], [5, 4, 3]])
+    for mode in ("sum", "mean", "max"):
+        run_both(lambda ww: TF.embedding_bag(to_tg(idx), ww, mode=mode),
+                 lambda ww: F.embedding_bag(idx, ww, mode=mode), randn(6, 3, seed=52))
+    torch.manual_seed(0)
+    mt = torch.nn.EmbeddingBag(10, 3, mode="sum", padding_idx=2)
+    tg.manual_seed(0)
+    mg = tg.nn.EmbeddingBag(10, 3, mode="sum", padding_idx=2)
+    assert repr(mg) == repr(mt)
+    np.testing.assert_array_equal(mg.weight.detach().numpy(), mt.weight.detach().numpy())
+    x, off = torch.tensor([1, 2, 9, 3]), torch.tensor([0, 3])
+    close(mg(to_tg(x), to_tg(off)), mt(x, off))
+    assert repr(tg.nn.EmbeddingBag(10, 3)) == repr(torch.nn.EmbeddingBag(10, 3))
+
+
+@pytest.mark.parametrize("call", [
+    lambda M, T, w: M.embedding_bag(T.tensor([[1, 2], [4, 5]]), w, T.tensor([0, 1])),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 4]), w),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 4]), w, T.tensor([0, 1]), mode="mean",
+                                    per_sample_weights=T.ones(3)),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 4]), w, T.tensor([0, 1]), mode="foo"),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 9]), w, T.tensor([0, 1])),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 3, 9]), w, T.tensor([0, 1])),
+    lambda M, T, w: M.embedding_bag(T.tensor([[1, 2], [9, 1]]), w),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 4]), w, T.tensor([1, 2])),
+    lambda M, T, w: M.embedding_bag(T.tensor([1.0, 2, 4]), w, T.tensor([0, 1])),
+    lambda M, T, w: M.embedding_bag(T.tensor([1, 2, 4]), w, T.tensor([0, 1]), per_sample_weights=T.ones(2),
+                                    mode="sum"),
+    lambda M, T, w: M.embedding_bag(T.tensor([[[1]]]), w),
+])
+def test_embedding_bag_errors(call):
+    with pytest.raises(Exception) as et:
+        call(F, torch, torch.zeros(6, 3))
+    with pytest.raises(type(et.value)) as eg:
+        call(TF, tg, tg.zeros(6, 3))
+    assert str(eg.value) == str(et.value)

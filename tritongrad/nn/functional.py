@@ -916,6 +916,139 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     return _custom("EmbeddingBackward0", out, (input, weight), backward)
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxes of bags of embeddings: rows of a 2-D ``input``, or the slices of a 1-D ``input``
+    that start at ``offsets``."""
+    if weight.dtype in (D.int64, D.int32) and input.dtype.is_floating_point:
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.")
+        weight, input = input, weight
+    if per_sample_weights is not None and input.size() != per_sample_weights.size():
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                         f"must have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             "fixed length sequences. However, found offsets of type "
+                             f"<class 'torch.Tensor'>")
+        n_bags, bag_len = input.shape
+        starts = np.arange(n_bags, dtype=np.int64) * bag_len
+        flat_idx = input._data.reshape(-1)
+        ends = starts + bag_len
+        psw = per_sample_weights.reshape(-1) if per_sample_weights is not None else None
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        flat_idx = input._data
+        off = offsets._data.astype(np.int64)
+        if off.size and off[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                               f"position 0. However, got {int(off[0])}\n[ torch.LongTensor{{}} ]")
+        if include_last_offset:
+            starts, ends = off[:-1], off[1:]
+        else:
+            starts = off
+            ends = np.append(off[1:], flat_idx.size).astype(np.int64)
+        n_bags = starts.size
+        psw = per_sample_weights
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    if input.dtype not in (D.int64, D.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding_bag)")
+    num, dim = weight.shape
+    flat_idx = flat_idx.astype(np.int64)
+    bad = np.nonzero((flat_idx < 0) | (flat_idx >= num))[0]
+    if bad.size:
+        if input.dim() == 2:
+            raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
+                               "improved?  If so, please report an enhancement request to PyTorch.)")
+        # PyTorch reports the position inside the offending bag
+        b = int(np.searchsorted(starts, bad[0], side="right")) - 1
+        raise RuntimeError(f"Index {int(bad[0] - starts[max(b, 0)])} of input takes value {int(flat_idx[bad[0]])} "
+                           f"which is not in the valid range [0, {num})")
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += num
+    if max_norm is not None:
+        with no_grad():
+            _embedding_renorm_(weight, _make(flat_idx.copy(), D.int64), max_norm, norm_type)
+    # bag id of every index position (positions past the last bag's end belong to no bag)
+    seg = np.full(flat_idx.size, -1, dtype=np.int64)
+    for b in range(n_bags):
+        seg[starts[b]:ends[b]] = b
+    keep = seg >= 0
+    if padding_idx is not None:
+        keep &= flat_idx != padding_idx
+    pos = np.nonzero(keep)[0]
+    rows = flat_idx[pos]
+    bags = seg[pos]
+    w = _cnp(weight)
+    counts = np.bincount(bags, minlength=n_bags)
+    if mode == "max":
+        out = np.zeros((n_bags, dim), dtype=w.dtype)
+        arg = np.full((n_bags, dim), -1, dtype=np.int64)
+        for b in range(n_bags):
+            sel = rows[bags == b]
+            if sel.size:
+                vals = w[sel]
+                k = vals.argmax(axis=0)
+                out[b] = vals[k, np.arange(dim)]
+                arg[b] = sel[k]
+    else:
+        contrib = w[rows]
+        if psw is not None:
+            contrib = contrib * _cnp(psw).reshape(-1)[pos][:, None]
+        out = np.zeros((n_bags, dim), dtype=w.dtype)
+        np.add.at(out, bags, contrib)
+        if mode == "mean":
+            out = out / np.maximum(counts, 1)[:, None]
+    result = _wrap(out, weight.dtype)
+    if sparse:
+        warnings.warn("tritongrad has no sparse tensors: embedding_bag(sparse=True) produces a dense gradient")
+
+    def backward(node, g):
+        wsaved = node.saved(0)
+        if mode == "max":
+            valid = arg >= 0
+            flat_pos = (arg * dim + np.arange(dim))[valid]
+            gw = tg.zeros(num * dim, dtype=g.dtype).index_add(
+                0, _make(flat_pos.astype(np.int64), D.int64), g.reshape(-1)[_make(np.nonzero(valid.reshape(-1))[0],
+                                                                                  D.int64)])
+            return gw.reshape(num, dim), None
+        scale = np.ones(rows.size, dtype=np.float64)
+        if mode == "mean":
+            scale = scale / np.maximum(counts, 1)[bags]
+        if scale_grad_by_freq:
+            freq = np.bincount(rows, minlength=num)
+            scale = scale / freq[rows]
+        g_rows = g.index_select(0, _make(bags.copy(), D.int64))
+        per_row = g_rows * _wrap(scale.reshape(-1, 1), g.dtype)
+        gpsw = None
+        if psw is not None:
+            ps = node.saved(1).reshape(-1).index_select(0, _make(pos.copy(), D.int64))
+            per_row = per_row * ps.unsqueeze(1)
+            dots = (wsaved.index_select(0, _make(rows.copy(), D.int64)) * g_rows).sum(1)
+            gpsw_flat = tg.zeros(flat_idx.size, dtype=g.dtype).index_add(0, _make(pos.copy(), D.int64), dots)
+            gpsw = gpsw_flat.reshape(per_sample_weights.shape)
+        gw = tg.zeros((num, dim), dtype=g.dtype).index_add(0, _make(rows.copy(), D.int64), per_row)
+        return gw, gpsw
+
+    return _custom("EmbeddingBagBackward0", result, (weight, per_sample_weights), backward,
+                   (weight, per_sample_weights))
+
+
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """p-norm of ``x1 - x2 + eps`` over the last dim."""
     output_dim = max(x1.dim(), x2.dim())
@@ -1573,7 +1706,7 @@ __all__ = [
     "softplus", "softsign", "hardsigmoid", "hardswish", "logsigmoid", "tanhshrink", "threshold", "threshold_",
     "softshrink", "hardshrink", "glu", "softmax", "log_softmax", "softmin", "gumbel_softmax", "layer_norm",
     "rms_norm", "group_norm", "batch_norm", "instance_norm", "dropout", "dropout1d", "dropout2d", "dropout3d",
-    "alpha_dropout", "feature_alpha_dropout", "one_hot", "embedding", "pairwise_distance", "cosine_similarity",
+    "alpha_dropout", "feature_alpha_dropout", "one_hot", "embedding", "embedding_bag", "pairwise_distance", "cosine_similarity",
     "normalize", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "nll_loss",
     "cross_entropy", "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",

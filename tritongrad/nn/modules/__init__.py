@@ -14,7 +14,7 @@ from .distance import PairwiseDistance, CosineSimilarity
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
 from .normalization import LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
 # conv, pooling, padding, upsampling, pixel shuffle, recurrent and transformer layers (the other nn files)
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
@@ -37,6 +37,6 @@ __all__ = [
     "MarginRankingLoss", "MultiMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "PairwiseDistance",
     "CosineSimilarity", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm",
     "RMSNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "Dropout", "Dropout1d", "Dropout2d",
-    "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Embedding",
+    "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Embedding", "EmbeddingBag",
 ] + [n for m in (_conv, _pooling, _padding, _upsampling, _pixelshuffle, _rnn, _transformer)
      for n in getattr(m, "__all__", [])]
