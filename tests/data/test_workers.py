@@ -406,9 +406,12 @@ def test_large_results_travel_intact_and_leave_no_shared_files():
     assert received[1]["values"].sum().item() == local[1]["values"].sum().item()
     abandoned = iter(tgdata.DataLoader(Large(), batch_size=1, num_workers=2, prefetch_factor=2))
     next(abandoned)
-    time.sleep(0.3)  # let the workers write results nobody will read
     from tritongrad.utils.data._utils.worker import shared_memory_available
     if shared_memory_available():
+        # Wait until the workers have written results that nobody will read.
+        deadline = time.monotonic() + 10
+        while not shared_files() - before and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert shared_files() - before, "large results should have gone through shared memory"
     del abandoned
     gc.collect()
