@@ -208,3 +208,21 @@ def test_mha_init_matches_torch_rng():
 
 def test_mha_errors():
     assert _err(lambda: tnn.MultiheadAttention(8, 3)) == _err(lambda: torch.nn.MultiheadAttention(8, 3))
+
+
+def test_dropout_streams_match_torch():
+    torch.manual_seed(10)
+    q, k, v = (torch.randn(2, 2, n, 4, dtype=torch.float64) for n in (3, 5, 5))
+    torch.manual_seed(0)
+    tg.manual_seed(0)
+    out_t = F.scaled_dot_product_attention(q, k, v, dropout_p=0.4)
+    out_g = TF.scaled_dot_product_attention(to_tg(q), to_tg(k), to_tg(v), dropout_p=0.4)
+    close(out_g, out_t)
+    torch.manual_seed(11)
+    tm, gm = mha_pair(8, 2, dropout=0.3)
+    x = torch.randn(3, 2, 8, dtype=torch.float64)
+    for need_weights in (True, False):
+        torch.manual_seed(5)
+        tg.manual_seed(5)
+        close(gm(to_tg(x), to_tg(x), to_tg(x), need_weights=need_weights)[0],
+              tm(x, x, x, need_weights=need_weights)[0])

@@ -163,3 +163,12 @@ def test_encoder_inference_zeroes_padding_like_nested_path():
             out_t = tm(x, src_key_padding_mask=kpm)
             out_g = gm(to_tg(x), src_key_padding_mask=to_tg(kpm))
         close(out_g, out_t)
+
+
+def test_encoder_layer_training_dropout_stream():
+    torch.manual_seed(6)
+    tm, gm = build(lambda nn: nn.TransformerEncoderLayer(8, 2, 16, dropout=0.2))
+    x = torch.randn(3, 2, 8, dtype=torch.float64)
+    torch.manual_seed(5)
+    tg.manual_seed(5)
+    close(gm(to_tg(x)), tm(x))
