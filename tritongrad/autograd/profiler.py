@@ -149,7 +149,21 @@ def _setitem_chain(args, kwargs):
     return _chain("copy_") if isinstance(value, Tensor) else _chain("fill_")
 
 
-_DYNAMIC_CHAINS = {"getitem": _getitem_chain, "setitem": _setitem_chain}
+def _contiguous_chain(args, kwargs):
+    # PyTorch returns an already contiguous tensor without dispatching an operator
+    return () if args and args[0].is_contiguous() else _chain("contiguous")
+
+
+_DYNAMIC_CHAINS = {"getitem": _getitem_chain, "setitem": _setitem_chain, "contiguous": _contiguous_chain}
+
+# Python's augmented assignments on tensors: the in-place operator PyTorch records
+_AUGMENTED = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
+              "__ifloordiv__": "floor_divide_", "__imod__": "remainder_", "__ipow__": "pow_",
+              "__iand__": "bitwise_and_", "__ior__": "bitwise_or_", "__ixor__": "bitwise_xor_"}
+
+# (calling module, op): calls tritongrad makes on the user's behalf where PyTorch's C++ runs no operator
+# (``backward()`` detaching the gradients it was handed)
+_SILENT_CALLS = {("tritongrad.autograd", "detach"), ("tritongrad.autograd", "clone")}
 
 
 # ------------------------------------------------------------------ the recorder
@@ -282,10 +296,15 @@ class _Recorder:
             for event in stack:
                 event.cpu_memory_usage += nbytes
         else:
-            event = self.open("[memory]", category="cpu_instant_event")
-            event.cpu_memory_usage = nbytes
+            # outside any op: an instant event of its own, as PyTorch's ``[memory]`` rows
+            native, index = self._thread()
+            now = self.now_us()
+            event = FunctionEvent(id=next(self._ids), name="[memory]", thread=index, start_us=now, end_us=now,
+                                  input_shapes=[], stack=[], use_device=self.use_device, cpu_memory_usage=nbytes)
+            event._category = "cpu_instant_event"
+            event._tid = native
             event._total_allocated = self.total_allocated
-            self.close(event)
+            self.events.append(event)
 
     def _freed(self, key, nbytes):
         if _active[0] is not self or self._live.pop(key, None) is None:
@@ -309,6 +328,10 @@ class _Recorder:
             if event.time_range.end is None:
                 event.time_range.end = end
             event.__dict__.pop("_frame", None)
+            # step ranges average together under one name; the trace keeps each step's own name
+            event.trace_name = event.name
+            if event.name.startswith("ProfilerStep#"):
+                event.name = "ProfilerStep*"
         self.state = _ThreadState()
 
 
@@ -343,8 +366,9 @@ def _flops(name, args, result):
 _WRAPPER_CACHE = {}
 
 
-def _make_wrapper(fn, chain, leaf):
+def _make_wrapper(fn, chain, leaf, op_name=None):
     """A stand-in for op ``fn`` recording ``chain`` (fixed tuple, or a function of the arguments)."""
+    silent_from = {module for module, name in _SILENT_CALLS if name == op_name}
     dynamic = callable(chain)
     innermost = None if dynamic or not chain else chain[-1]
     flop_op = innermost in _FLOP_OPS or (not dynamic and chain and chain[0] == "aten::conv2d")
@@ -354,7 +378,7 @@ def _make_wrapper(fn, chain, leaf):
         if recorder is None:
             return fn(*args, **kwargs)
         state = recorder.state
-        if state.suppress:
+        if state.suppress or (silent_from and sys._getframe(1).f_globals.get("__name__") in silent_from):
             return fn(*args, **kwargs)
         names = chain(args, kwargs) if dynamic else chain
         if not names:
@@ -392,7 +416,7 @@ def _wrapper_for(fn, name):
     chain = _DYNAMIC_CHAINS.get(name) or _CHAINS.get(name)
     if chain is None:
         chain = _chain(name)
-    wrapper = _make_wrapper(fn, chain, leaf=name not in _COMPOSITE)
+    wrapper = _make_wrapper(fn, chain, leaf=name not in _COMPOSITE, op_name=name)
     _WRAPPER_CACHE[id(fn)] = (fn, wrapper)
     return wrapper
 
@@ -427,7 +451,9 @@ def _collect_ops():
     for key, fn in list(vars(Tensor).items()):
         if not isinstance(fn, types.FunctionType) or id(fn) in ops:
             continue
-        if key in _TENSOR_METHOD_OPS:
+        if key in _AUGMENTED:
+            add(fn, _AUGMENTED[key])
+        elif key in _TENSOR_METHOD_OPS:
             if key not in _NOT_RECORDED:
                 add(fn, key)
         elif key.endswith("_") and not key.startswith("_") and key not in ("requires_grad_", "share_memory_"):

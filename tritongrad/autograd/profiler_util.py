@@ -371,8 +371,22 @@ class EventList(list):
         self._tree_built = False
 
     def _build_tree(self):
-        # events are recorded with their parents already linked; keep the list in start order
+        """Order the events by start time and, for a flat list, nest them by time range per thread."""
         self.sort(key=lambda event: (event.time_range.start, -event.time_range.end))
+        if not any(getattr(e, "cpu_parent", None) is not None or getattr(e, "cpu_children", None) for e in self):
+            open_by_thread = defaultdict(list)
+            for event in self:
+                if not isinstance(event, FunctionEvent) or event.device_type != DeviceType.CPU or event.is_async:
+                    continue
+                stack = open_by_thread[event.thread]
+                # an open event that ends before this one starts, or ends before it, cannot hold it
+                while stack and (event.time_range.start >= stack[-1].time_range.end
+                                 or event.time_range.end > stack[-1].time_range.end):
+                    stack.pop()
+                if stack:
+                    event.set_cpu_parent(stack[-1])
+                    stack[-1].append_cpu_child(event)
+                stack.append(event)
         self._tree_built = True
 
     def __str__(self):
@@ -415,6 +429,8 @@ class EventList(list):
 
     def key_averages(self, group_by_input_shapes=False, group_by_stack_n=0, group_by_overload_name=False):
         """Average the events over their key (name; with the options also input shapes, stack, overload)."""
+        if not self._tree_built:
+            raise AssertionError("Expected tree to be built before calling key_averages")
         stats = defaultdict(FunctionEventAvg)
 
         def get_key(event):
@@ -663,7 +679,7 @@ def _chrome_trace_dict(events, trace_name=None, base_time_ns=None):
             args["Input Dims"] = event.input_shapes
         if event.flops:
             args["flops"] = event.flops
-        trace.append({"ph": "X", "cat": event._category, "name": event.name, "pid": pid, "tid": event._tid,
+        trace.append({"ph": "X", "cat": event._category, "name": event.trace_name or event.name, "pid": pid, "tid": event._tid,
                       "ts": start, "dur": round(event.time_range.elapsed_us(), 3), "args": args})
     return {"schemaVersion": 1, "deviceProperties": [], "displayTimeUnit": "ms",
             "baseTimeNanoseconds": base_time_ns if base_time_ns is not None else 0,
