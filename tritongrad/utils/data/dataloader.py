@@ -1,4 +1,6 @@
 """DataLoader: batches from a dataset, in the main process or in worker processes."""
+import atexit
+import collections.abc
 import contextlib
 import itertools
 import math
@@ -66,10 +68,8 @@ def _pin_memory(data):
         return pin() if pin is not None else data
     if isinstance(data, (str, bytes)):
         return data
-    if isinstance(data, dict):
-        return type(data)({key: _pin_memory(value) for key, value in data.items()}) \
-            if type(data) is dict else _utils.collate._rebuild_mapping(
-                data, {key: _pin_memory(value) for key, value in data.items()})
+    if isinstance(data, collections.abc.Mapping):
+        return _utils.collate._rebuild_mapping(data, {key: _pin_memory(value) for key, value in data.items()})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(_pin_memory(item) for item in data))
     if isinstance(data, tuple):
@@ -345,9 +345,11 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
         return data
 
 
+# Numbers the multi-process iterators of this process (their shared-memory file prefix).
+_iterator_serial = itertools.count()
+
 # Iterators whose workers are still running; shut down before multiprocessing's own exit hook
 # terminates daemonic children, so workers get to close their queues.
-_iterator_serial = itertools.count()
 _live_worker_iterators = weakref.WeakSet()
 _live_worker_iterators_lock = threading.Lock()
 _exit_hook_registered = False
@@ -365,7 +367,6 @@ def _register_live_iterator(iterator):
     with _live_worker_iterators_lock:
         _live_worker_iterators.add(iterator)
         if not _exit_hook_registered:
-            import atexit
             atexit.register(_shutdown_live_iterators_at_exit)
             _exit_hook_registered = True
 
@@ -595,7 +596,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         return data
 
     # -------------------------------------------------------------- shutdown
-    def _mark_worker_as_unavailable(self, worker_id, shutdown=False):
+    def _mark_worker_as_unavailable(self, worker_id):
         self._index_queues[worker_id].put(None)
         self._workers_status[worker_id] = False
         self._worker_expected_alive[worker_id] = False
@@ -611,7 +612,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._workers_done_event.set()
             for worker_id in range(len(self._workers)):
                 if self._worker_expected_alive[worker_id]:
-                    self._mark_worker_as_unavailable(worker_id, shutdown=True)
+                    self._mark_worker_as_unavailable(worker_id)
             for worker in self._workers:
                 worker.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
             for index_queue in self._index_queues:
