@@ -244,6 +244,24 @@ def _alias_excepthook(exc_type, exc, tb):
         previous(exc_type, exc, tb)
 
 
+# --------------------------------------------------------------------------- the name ``compat``
+
+def release_compat_name(search_path=None):
+    """Let the program import its own module named ``compat``, if it has one on its path.
+
+    This package's code keeps working through the references it already holds; only the name
+    ``compat`` in ``sys.modules`` is given up.
+    """
+    spec = importlib.machinery.PathFinder.find_spec("compat", search_path or sys.path)
+    origin = getattr(spec, "origin", None) if spec is not None else None
+    if origin is None or os.path.dirname(os.path.abspath(origin)) == _COMPAT_DIR:
+        return
+    for name in [n for n in sys.modules if n == "compat" or n.startswith("compat.")]:
+        if getattr(sys.modules[name], "__file__", "") and os.path.dirname(
+                os.path.abspath(sys.modules[name].__file__)) == _COMPAT_DIR:
+            del sys.modules[name]
+
+
 # --------------------------------------------------------------------------- install / uninstall
 
 def _conflicting_torch():

@@ -51,6 +51,7 @@ def _compile(source, filename):
 
 
 def _execute(code, main):
+    _alias.release_compat_name()
     _alias.set_main_code(code)
     exec(code, main.__dict__)
 
@@ -184,8 +185,8 @@ def _carry_alias_into_spawned_children():
 
     Forked children inherit the alias; children started fresh would otherwise re-import the
     program (and ``torch``) without it.  multiprocessing asks ``get_preparation_data`` what the
-    child must run first; the answer becomes ``compat._spawn_main``, which installs the alias and
-    then runs what multiprocessing would have run.
+    child must run first; the answer becomes ``tritongrad.compat`` (see ``compat._spawn_main``),
+    which installs the alias and then runs what multiprocessing would have run.
     """
     import multiprocessing.spawn as spawn
 
@@ -208,7 +209,7 @@ def _carry_alias_into_spawned_children():
         else:
             main = ["none", None]
         os.environ[_alias.SPAWN_MAIN_VARIABLE] = json.dumps(main)
-        data["init_main_from_name"] = "compat._spawn_main"
+        data["init_main_from_name"] = "tritongrad.compat"
         data["sys_path"] = list(data["sys_path"]) + [r for r in roots if r not in data["sys_path"]]
         return data
 

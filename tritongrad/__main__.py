@@ -1,7 +1,7 @@
 """``python -m tritongrad run SCRIPT [ARGS...]``: run an unchanged PyTorch program on tritongrad."""
 import sys
 
-from compat.runner import main
+from tritongrad.compat import _import_compat
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_import_compat("runner").main())

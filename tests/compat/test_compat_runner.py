@@ -227,3 +227,23 @@ def test_interactive_session_on_a_terminal():
     assert ("Traceback (most recent call last):\n  File \"<console>\", line 1, in <module>\n"
             "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does "
             "not provide torch.surely_missing yet)") in text
+
+
+def test_a_program_with_its_own_compat_module(project):
+    """`compat` is a common module name: the program's own one wins, in workers too."""
+    (project / "compat.py").write_text("WHO = 'the program s own compat'\n")
+    (project / "own_compat.py").write_text(textwrap.dedent("""\
+        import multiprocessing
+        import compat, torch
+        def who(_):
+            import compat as inner, torch as inner_torch
+            return inner.WHO, inner_torch.__name__
+        if __name__ == "__main__":
+            print(compat.WHO, torch.__name__)
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                print(pool.map(who, [0]))
+    """))
+    proc = through_runner("own_compat.py", cwd=project)
+    assert (proc.stdout, proc.returncode) == (
+        "the program s own compat tritongrad\n[('the program s own compat', 'tritongrad')]\n", 0), \
+        proc.stderr
