@@ -472,3 +472,28 @@ def test_embedding_bag_errors(call):
     with pytest.raises(type(et.value)) as eg:
         call(TF, tg, tg.zeros(6, 3))
     assert str(eg.value) == str(et.value)
+
+
+# ---------------------------------------------------------------- local_response_norm, pdist
+@pytest.mark.parametrize("shape,size", [((2, 5, 4), 3), ((2, 6, 3, 3), 2), ((1, 4, 2, 2, 2), 5)])
+def test_local_response_norm(shape, size):
+    run_both(lambda a: TF.local_response_norm(a, size, 1e-2, 0.75, 2.0),
+             lambda a: F.local_response_norm(a, size, 1e-2, 0.75, 2.0), randn(*shape, seed=60))
+    mg, mt = tg.nn.LocalResponseNorm(size), torch.nn.LocalResponseNorm(size)
+    assert repr(mg) == repr(mt)
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 0.5, math.inf, 0.0])
+def test_pdist(p):
+    x = randn(5, 3, seed=61)
+    run_both(lambda a: TF.pdist(a, p), lambda a: F.pdist(a, p), x, check_name=True)
+
+
+def test_lrn_and_pdist_errors():
+    for call in (lambda M, T: M.local_response_norm(T.randn(2, 3), 2), lambda M, T: M.pdist(T.randn(3)),
+                 lambda M, T: M.pdist(T.randn(3, 2), -1)):
+        with pytest.raises(Exception) as et:
+            call(F, torch)
+        with pytest.raises(type(et.value)) as eg:
+            call(TF, tg)
+        assert str(eg.value) == str(et.value)

@@ -699,6 +699,27 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return _custom("NativeBatchNormBackward0", out, (input, weight, bias), backward, (input, weight, bias))
 
 
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + alpha * mean of x^2 over ``size`` neighbouring channels)^beta."""
+    dim = input.dim()
+    if dim < 3:
+        # PyTorch's message carries the indentation of its source line
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    sq = input.mul(input)
+    before, after = size // 2, (size - 1) // 2
+    if dim == 3:
+        windows = pad(sq.unsqueeze(1), (0, 0, before, after))
+        div = avg_pool2d(windows, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.size()
+        windows = pad(sq.view(sizes[0], 1, sizes[1], sizes[2], -1), (0, 0, 0, 0, before, after))
+        div = avg_pool3d(windows, (size, 1, 1), stride=1).squeeze(1).view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Normalise each (sample, channel) over the spatial dims."""
@@ -1064,6 +1085,46 @@ def _clamped_norm(x, dim, eps):
     with no_grad():
         shift = n.clamp_min(eps) - n
     return n + shift
+
+
+def pdist(input, p=2):
+    """p-norm distances between all pairs of rows of a 2-D ``input`` (upper triangle, row-major)."""
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input.shape[0]
+    rows_i, rows_j = np.triu_indices(n, 1)
+    a = _cnp(input)
+    diff = a[rows_i] - a[rows_j]
+    if p == 0:
+        dist = (diff != 0).sum(axis=1).astype(a.dtype)
+    elif p == math.inf:
+        dist = np.abs(diff).max(axis=1, initial=0)
+    else:
+        dist = (np.abs(diff) ** p).sum(axis=1) ** (1.0 / p)
+    out = _wrap(dist, input.dtype)
+    ii = _make(rows_i.astype(np.int64), D.int64)
+    jj = _make(rows_j.astype(np.int64), D.int64)
+
+    def backward(node, g):
+        x = node.saved(0)
+        if p == 0 or rows_i.size == 0:
+            return (tg.zeros_like(x),)
+        d = x.index_select(0, ii) - x.index_select(0, jj)
+        dist_t = tg.norm(d, p, 1, True)
+        if p == math.inf:
+            coef = d.sign() * (d.abs() == dist_t).to(d.dtype)
+        elif p == 1:
+            coef = d.sign()
+        else:
+            safe = tg.where(dist_t == 0, tg.ones_like(dist_t), dist_t)
+            coef = d.sign() * d.abs().pow(p - 1) / safe.pow(p - 1)
+            coef = tg.where(dist_t == 0, tg.zeros_like(coef), coef)
+        contrib = coef * g.unsqueeze(1)
+        return (tg.zeros_like(x).index_add(0, ii, contrib).index_add(0, jj, -contrib),)
+
+    return _custom("PdistBackward0", out, (input,), backward, (input,))
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
@@ -1705,7 +1766,7 @@ __all__ = [
     "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu", "gelu", "silu", "mish", "sigmoid", "tanh",
     "softplus", "softsign", "hardsigmoid", "hardswish", "logsigmoid", "tanhshrink", "threshold", "threshold_",
     "softshrink", "hardshrink", "glu", "softmax", "log_softmax", "softmin", "gumbel_softmax", "layer_norm",
-    "rms_norm", "group_norm", "batch_norm", "instance_norm", "dropout", "dropout1d", "dropout2d", "dropout3d",
+    "rms_norm", "group_norm", "batch_norm", "instance_norm", "local_response_norm", "pdist", "dropout", "dropout1d", "dropout2d", "dropout3d",
     "alpha_dropout", "feature_alpha_dropout", "one_hot", "embedding", "embedding_bag", "pairwise_distance", "cosine_similarity",
     "normalize", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "nll_loss",

@@ -12,7 +12,8 @@ from .loss import (L1Loss, NLLLoss, NLLLoss2d, PoissonNLLLoss, GaussianNLLLoss, 
                    MultiMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss)
 from .distance import PairwiseDistance, CosineSimilarity
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
-from .normalization import LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .normalization import (LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm, InstanceNorm1d, InstanceNorm2d,
+                            InstanceNorm3d)
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
 from .sparse import Embedding, EmbeddingBag
 # conv, pooling, padding, upsampling, pixel shuffle, recurrent and transformer layers (the other nn files)
@@ -36,7 +37,7 @@ __all__ = [
     "HuberLoss", "SoftMarginLoss", "CrossEntropyLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss",
     "MarginRankingLoss", "MultiMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "PairwiseDistance",
     "CosineSimilarity", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm",
-    "RMSNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "Dropout", "Dropout1d", "Dropout2d",
+    "RMSNorm", "LocalResponseNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "Dropout", "Dropout1d", "Dropout2d",
     "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Embedding", "EmbeddingBag",
 ] + [n for m in (_conv, _pooling, _padding, _upsampling, _pixelshuffle, _rnn, _transformer)
      for n in getattr(m, "__all__", [])]
