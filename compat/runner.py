@@ -69,7 +69,7 @@ def run_path(path, args=()):
     if os.path.isdir(path) or (os.path.isfile(path) and _is_zipfile(path)):
         # `python DIR` / `python APP.zip`: the directory goes first on sys.path and its
         # __main__ module runs.
-        sys.path[0] = path
+        sys.path[0] = _script_file(path)
         return _run_module_code("__main__", path_label=path)
     try:
         with open(path, "rb") as source_file:
@@ -127,10 +127,16 @@ def _find_main_spec(module_name):
 
 
 def _run_module_code(module_name, path_label=None):
-    spec, error = _find_main_spec(module_name)
+    if path_label is not None:
+        # Only the directory or zip file itself is searched (sys.modules["__main__"] is the
+        # runner's own module at this point).
+        spec = importlib.machinery.PathFinder.find_spec(module_name, [sys.path[0]])
+        error = None if spec is not None else "no __main__"
+    else:
+        spec, error = _find_main_spec(module_name)
     if spec is None:
         if path_label is not None:
-            error = "can't find '__main__' module in %r" % path_label
+            error = "can't find '__main__' module in %r" % sys.path[0]
         sys.stderr.write("%s: %s\n" % (_python_name(), error))
         return 1
     code = spec.loader.get_code(spec.name)

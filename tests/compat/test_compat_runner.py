@@ -247,3 +247,16 @@ def test_a_program_with_its_own_compat_module(project):
     assert (proc.stdout, proc.returncode) == (
         "the program s own compat tritongrad\n[('the program s own compat', 'tritongrad')]\n", 0), \
         proc.stderr
+
+
+def test_directory_and_zip_with_main(project):
+    import zipfile
+    app = project / "dirapp"
+    app.mkdir()
+    (app / "__main__.py").write_text(REPORT)
+    with zipfile.ZipFile(project / "app.zip", "w") as archive:
+        archive.write(app / "__main__.py", "__main__.py")
+    (project / "empty").mkdir()
+    assert_same(["dirapp", "x"], cwd=project)
+    assert_same(["app.zip", "y"], cwd=project)
+    assert_same(["empty"], cwd=project)
