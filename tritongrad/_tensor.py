@@ -236,7 +236,7 @@ class Tensor:
                         "differentiation use var_no_grad = var.detach().")
             raise RuntimeError(msg)
         if flag and not (self.dtype.is_floating_point or self.dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if flag and self._inference and not grad_mode._state[1]:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(flag)

@@ -47,7 +47,9 @@ def parse_size(size, name="size"):
 
 def _finish(t, requires_grad):
     if requires_grad:
-        t.requires_grad_(True)
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 

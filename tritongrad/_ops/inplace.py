@@ -49,7 +49,8 @@ def apply_inplace(t, op, *args, **kwargs):
         return t
     if t._view_info == "multi":
         fn = t._grad_fn
-        raise RuntimeError(_MULTI_VIEW_MSG.format(i=t._output_nr, name=fn.name() if fn else "Unknown"))
+        from ..autograd.graph import _op_name
+        raise RuntimeError(_MULTI_VIEW_MSG.format(i=t._output_nr, name=_op_name(fn) if fn else "Unknown"))
     res = op(t, *args, **kwargs)
     _check_result(t, res)
     node = res._grad_fn
@@ -94,7 +95,9 @@ def _fix_saved(node, t, res):
             if s.is_output and s.tensor is not None and s.tensor._data is res._data:
                 s.tensor = t._alias()
                 s.version = t._vc[0] + 1
-            elif not s.is_output and s.tensor is t:
+            elif not s.is_output and s.tensor is t and not changed:
+                # ops save ``self`` first; PyTorch keeps a copy of the original self, while any other
+                # operand that is the same tensor stays version-checked
                 saved[i] = SavedTensor(Tensor._make(t._data.copy(), t.dtype))
                 changed = True
     if changed:

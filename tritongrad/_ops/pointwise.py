@@ -37,9 +37,12 @@ def _out(res, dt, out=None):
     return t
 
 
-def _check_out_grad(out, *ts):
+def _check_out_grad(out, *ts, name=None):
     if out is not None and _state[0] and needs_grad(*ts):
-        raise RuntimeError("functions with out=... arguments don't support automatic differentiation, "
+        if name is None:
+            import sys
+            name = sys._getframe(1).f_code.co_name
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
 
 
@@ -198,7 +201,7 @@ def _div_rounding(input, other, mode, out):
                 # PyTorch's floor division returns floor(x / y) even where numpy's floor_divide rounds from fmod
                 q = np.floor(x / y)
                 res = np.where(np.isfinite(q), q, res)
-    _check_out_grad(out, input, other)
+    _check_out_grad(out, input, other, name="div")
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
         other_t = isinstance(other, Tensor)
@@ -454,7 +457,7 @@ def _unary(name, np_fn, node_name, grad=None, float_only=True, save="input", int
         x = input._data if input._data.dtype == cnp else input._data.astype(cnp)
         with np.errstate(all="ignore"):
             res = np_fn(x)
-        _check_out_grad(out, input)
+        _check_out_grad(out, input, name=name)
         r = _out(res, dt, out)
         if out is None and grad is not None and (input._requires_grad or input._grad_fn is not None) and _state[0]:
             if save == "input":

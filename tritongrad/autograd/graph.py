@@ -1,6 +1,5 @@
 """Graph nodes: the backward of each recorded op, AccumulateGrad for leaves, and saved tensors."""
 import itertools
-import weakref
 
 from . import grad_mode
 
@@ -19,13 +18,11 @@ class RemovableHandle:
     _ids = itertools.count()
 
     def __init__(self, hooks_dict):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        self.hooks_dict = hooks_dict
         self.id = next(RemovableHandle._ids)
 
     def remove(self):
-        d = self.hooks_dict_ref()
-        if d is not None and self.id in d:
-            del d[self.id]
+        self.hooks_dict.pop(self.id, None)
 
     def __enter__(self):
         return self
@@ -57,7 +54,7 @@ class SavedTensor:
             raise RuntimeError(
                 "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference "
                 "mode in computation tracked by autograd. To work around this, you can make a clone to get a "
-                "normal tensor and use it in autograd.")
+                "normal tensor and use it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
         self.version = t._vc[0]
         self.is_output = is_output
         self.freed = False
