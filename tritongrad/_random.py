@@ -7,9 +7,7 @@ seeding is never used. Every distribution below reproduces the arithmetic of PyT
 including the fused multiply-adds of the AVX2 build, with exact emulation in numpy (``_fma32``,
 ``_fma64``) and the C library's ``log``/``sin``/``cos`` reached through Python's ``math`` module.
 """
-import contextlib
 import math
-import numbers
 import operator
 import os
 import struct
@@ -281,10 +279,10 @@ def set_rng_state(new_state):
 # ================================================================== exact arithmetic helpers
 
 def _fma32(a, b, c, tiny_possible=False):
-    """float32(a*b + c) rounded once, for float32 operands (arrays or scalars)."""
+    """float32(a*b + c) rounded once, for float32 operands (at least one of them an array)."""
     p = np.multiply(a, b, dtype=_f64)  # exact: 24 x 24 bits
-    s = np.add(p, c, dtype=_f64)
-    bits = s.view(_u64) if isinstance(s, np.ndarray) else np.array([s]).view(_u64)
+    s = np.add(p, c, dtype=_f64)  # a fresh contiguous array
+    bits = s.view(_u64)
     # rounding s (already rounded to float64) again to float32 is wrong only when s sits exactly on a
     # float32 midpoint, or for results in the float32 subnormal range; fix those with round-to-odd
     cand = (bits & _u64(0x1FFFFFFF)) == _u64(0x10000000)
@@ -292,7 +290,6 @@ def _fma32(a, b, c, tiny_possible=False):
         cand |= ((bits >> _u64(52)) & _u64(0x7FF)) < _u64(1023 - 125)
     idx = np.flatnonzero(cand)
     if idx.size:
-        s = np.array(s, dtype=_f64, copy=True).reshape(-1) if not isinstance(s, np.ndarray) else s
         flat = s.reshape(-1)
         pi = np.broadcast_to(p, s.shape).reshape(-1)[idx]
         ci = np.broadcast_to(np.asarray(c, dtype=_f64), s.shape).reshape(-1)[idx]
@@ -304,7 +301,7 @@ def _fma32(a, b, c, tiny_possible=False):
         if fix.any():
             si[fix] = np.nextafter(si[fix], np.where(err[fix] > 0, np.inf, -np.inf))
             flat[idx] = si
-    return np.asarray(s).astype(_f32)
+    return s.astype(_f32)
 
 
 def _two_sum(a, b):
@@ -649,8 +646,13 @@ def _fmt(x):
 # ================================================================== in-place Tensor methods
 
 def uniform_(self, from_=0, to=1, *, generator=None):
-    """Fill with U[from, to) (PyTorch's CPU uniform kernel, bit-exact)."""
+    """Fill with U[from, to) (PyTorch's CPU uniform kernel, bit-exact); complex: both parts."""
     gen = _gen(generator)
+    if self.dtype.is_complex:
+        _check_writable(self)
+        uniform_(_real_view(self), from_, to, generator=gen)
+        self._vc[0] += 1
+        return self
     if not self.dtype.is_floating_point:
         raise _not_implemented("check_uniform_bounds", self.dtype)
     a, b = float(from_), float(to)
@@ -677,14 +679,31 @@ def _limits_name(dtype):
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
-    """Fill with N(mean, std^2) samples (PyTorch's CPU normal kernel, bit-exact)."""
+    """Fill with N(mean, std^2) samples (PyTorch's CPU normal kernel, bit-exact).
+
+    Complex tensors get independent real and imaginary parts with std / sqrt(2) each."""
     gen = _gen(generator)
-    _check_float_dtype(self.dtype, "normal_kernel_cpu")
     mean, std = float(mean), float(std)
+    if self.dtype.is_complex:
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+        _check_writable(self)
+        _fill_normal(_real_view(self), mean, std / math.sqrt(2), gen)
+        self._vc[0] += 1
+        return self
+    _check_float_dtype(self.dtype, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     _check_writable(self)
     return _fill_normal(self, mean, std, gen)
+
+
+def _real_view(t):
+    """view_as_real(t) for a complex tensor: a float tensor over the same memory, trailing dim 2."""
+    arr = t._data
+    part = arr.real
+    view = np.lib.stride_tricks.as_strided(part, arr.shape + (2,), arr.strides + (part.itemsize,))
+    return Tensor._make(view, t.dtype.to_real())
 
 
 def _dtype_digits(dtype):
@@ -955,7 +974,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-    """Fill with Cauchy(median, sigma) samples: median + sigma * tan(pi * (u - 0.5)) in double."""
+    """Fill with Cauchy(median, sigma) samples: fma(sigma, tan(pi * (u - 0.5)), median) in double."""
     gen = _gen(generator)
     if not self.dtype.is_floating_point:
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a floating "
@@ -967,7 +986,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     n = self._data.size
     if n:
         x = gen._u53(n)
-        _write(self, _to_dtype(median + sigma * _libm(math.tan, math.pi * (x - 0.5)), self.dtype))
+        _write(self, _to_dtype(_fma64(sigma, _libm(math.tan, math.pi * (x - 0.5)), median), self.dtype))
     return self
 
 

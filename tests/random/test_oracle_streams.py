@@ -228,8 +228,8 @@ def test_continuous_distributions(tdt, gdt):
     for name, args in [("exponential_", (1.5,)), ("exponential_", ()), ("cauchy_", (0.5, 2.0)),
                        ("geometric_", (0.3,)), ("geometric_", (0.999,)), ("log_normal_", (0.5, 0.7)),
                        ("log_normal_", ())]:
-        both(lambda: getattr(torch.empty(11, dtype=tdt), name)(*args),
-             lambda: getattr(empty((11,), gdt), name)(*args))
+        both(lambda: getattr(torch.empty(301, dtype=tdt), name)(*args),
+             lambda: getattr(empty((301,), gdt), name)(*args))
 
 
 MULTI = [[.1, .2, .3, .4], [[1., 2, 3, 0], [0, 4, 5, 1]], [0.5] * 50, [[3., 1.], [1., 3.], [2., 2.]]]
@@ -521,3 +521,19 @@ def test_injected_bookkeeping_is_followed(left, nxt):
         empty((k,), D.int32).random_()
         assert_same_state()
     both(lambda: torch.rand(5), lambda: R.rand(5))
+
+
+@pytest.mark.parametrize("tdt,gdt", [(torch.complex64, D.complex64), (torch.complex128, D.complex128)],
+                         ids=["complex64", "complex128"])
+def test_complex_normal_and_uniform(tdt, gdt):
+    seed_both(12)
+    for n in (5, 8, 9, 40):
+        both(lambda: torch.view_as_real(torch.randn(n, dtype=tdt)),
+             lambda: R._real_view(R.randn(n, dtype=gdt)))
+        both(lambda: torch.view_as_real(torch.rand(n, dtype=tdt)), lambda: R._real_view(R.rand(n, dtype=gdt)))
+        both(lambda: torch.view_as_real(torch.empty(n, dtype=tdt).normal_(0.5, 3)),
+             lambda: R._real_view(empty((n,), gdt).normal_(0.5, 3)))
+        both(lambda: torch.view_as_real(torch.empty(n, dtype=tdt).uniform_(1, 2)),
+             lambda: R._real_view(empty((n,), gdt).uniform_(1, 2)))
+    both(lambda: torch.view_as_real(torch.randn(9, 3, dtype=tdt).t().contiguous()),
+         lambda: R._real_view(Tensor._make(np.ascontiguousarray(R.randn(9, 3, dtype=gdt)._data.T), gdt)))
