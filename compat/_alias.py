@@ -174,12 +174,25 @@ def trim_traceback(tb, keep=None):
 _CANNOT_IMPORT = re.compile(r"^cannot import name '([^']+)' from '(%s(?:\.[\w.]+)?)'" % TARGET)
 
 
+def _raised_inside_target(exc):
+    """Whether ``exc`` comes from tritongrad's own code (a bug there, not a missing torch part)."""
+    target = sys.modules.get(TARGET)
+    roots = [os.path.abspath(p) for p in getattr(target, "__path__", [])]
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    if last is None or not roots:
+        return False
+    filename = os.path.abspath(last.tb_frame.f_code.co_filename)
+    return any(filename.startswith(root + os.sep) for root in roots)
+
+
 def _rewrite_import_error(exc):
     """``from torch import fft`` fails inside Python with the module's real name; say ``torch``."""
     if type(exc) is not ImportError or not exc.args or not isinstance(exc.args[0], str):
         return exc
     match = _CANNOT_IMPORT.match(exc.args[0])
-    if match is None:
+    if match is None or _raised_inside_target(exc):
         return exc
     name, module = match.group(1), alias_name(match.group(2))
     new = ImportError("cannot import name '%s' from '%s' %s"

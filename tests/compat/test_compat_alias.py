@@ -239,3 +239,15 @@ def test_tritongrad_version_compares_like_pytorchs_torchversion():
         for op in ("__lt__", "__le__", "__eq__", "__ge__", "__gt__"):
             assert getattr(ours, op)(other) == getattr(theirs, op)(other), (op, other)
     assert str(ours) == "2.13.0" and ours.split(".") == ["2", "13", "0"]
+
+
+def test_import_errors_inside_tritongrad_are_not_reworded(extra_package, tmp_path):
+    (extra_package / "newpart" / "broken.py").write_text("from tritongrad import surely_missing\n")
+    script = tmp_path / "imports_broken.py"
+    script.write_text("import torch.newpart.broken\n")
+    proc = run_python("import runpy, compat, tritongrad; tritongrad.__path__.append(%r); "
+                      "compat.install(); runpy.run_path(%r, run_name='__main__')"
+                      % (str(extra_package), str(script)))
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: cannot import name 'surely_missing' from 'tritongrad' (")
+    assert "does not provide" not in last
