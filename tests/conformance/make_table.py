@@ -101,6 +101,12 @@ def write_doc(cases, results, seconds):
         "same script (numbers within 1e-5 relative).  Expected failures and their reasons live in",
         "`tests/conformance/status.py`; the test suite runs them as strict xfails.",
         "",
+        "When a part of tritongrad lands, run `python tests/conformance/make_table.py",
+        "--update-status`: it drops the expected failures that now pass and regenerates this page.",
+        "To add a tutorial, put `tNN_name.py` in `tests/conformance/tutorials/` (its output must not",
+        "depend on timing or unseeded random numbers: give models fixed weights), add its `NEEDS`",
+        "entry to `status.py`, and run the same command.",
+        "",
         "Last run: %s, Python %s on %s, %.0f s.  Totals: %s." % (
             datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             platform.python_version(), platform.machine(), seconds, summary),
