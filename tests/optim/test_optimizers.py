@@ -654,3 +654,24 @@ def test_complex_parameters_follow_torch(name, kwargs):
     assert g_param._data.dtype == np.complex128
     np.testing.assert_allclose(g_param._data, t_param.detach().numpy(), rtol=1e-9, atol=1e-12)
     _assert_same_state(torch_opt, tg_opt, dict(rtol=1e-9, atol=1e-12))
+
+
+@pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=10.0, momentum=0.9)), ("Adam", dict(lr=10.0)),
+                                         ("Adagrad", dict(lr=10.0)), ("RMSprop", dict(lr=10.0))])
+def test_overflowing_updates_are_silent_like_torch(name, kwargs):
+    """A diverging run gives the same inf/nan parameters, without numpy's floating-point warnings."""
+    results = []
+    grads = [np.array([-3e38, np.inf, 1.0, 0.0], np.float32), np.array([-3e38, 1.0, np.nan, 0.0], np.float32)]
+    for lib_optim, make_param, make_grad in (
+            (torch.optim, lambda a: torch.tensor(a, requires_grad=True), torch.from_numpy),
+            (tg_optim, tg_leaf, tg_tensor)):
+        param = make_param(np.array([3e38, 1.0, 2.0, 3.0], np.float32))
+        opt = getattr(lib_optim, name)([param], **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for grad in grads * 2:
+                param.grad = make_grad(grad.copy())
+                opt.step()
+        values = param.detach().numpy() if lib_optim is torch.optim else param._data
+        results.append(([str(w.message) for w in caught], np.isnan(values).tolist(), np.isinf(values).tolist()))
+    assert results[1] == results[0]

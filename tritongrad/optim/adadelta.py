@@ -2,7 +2,7 @@
 import numpy as np
 
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
-                        _step_to_tensor, _zeros_like)
+                        _scaled_product, _step_to_tensor, _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -64,15 +64,18 @@ class Adadelta(Optimizer):
             grad = _real_view(grad)
             square_avg = _real_view(state["square_avg"]._data)
             acc_delta = _real_view(state["acc_delta"]._data)
+            scratch = np.empty_like(square_avg)
             square_avg *= rho
-            square_avg += (1 - rho) * grad * grad
-            std = np.sqrt(square_avg + eps)
-            delta = np.sqrt(acc_delta + eps)
+            square_avg += _scaled_product(grad, 1 - rho, grad, scratch)
+            std = np.add(square_avg, eps)
+            np.sqrt(std, out=std)
+            delta = np.add(acc_delta, eps)
+            np.sqrt(delta, out=delta)
             delta /= std
             delta *= grad
             acc_delta *= rho
-            acc_delta += (1 - rho) * delta * delta
-            _real_view(p._data)[...] += -lr * delta
+            acc_delta += _scaled_product(delta, 1 - rho, delta, scratch)
+            _real_view(p._data)[...] += np.multiply(delta, -lr, out=scratch)
             p._vc[0] += 1
             state["square_avg"]._vc[0] += 2
             state["acc_delta"]._vc[0] += 2

@@ -94,9 +94,12 @@ class Adagrad(Optimizer):
             param = _real_view(p._data)
             grad = _real_view(grad)
             state_sum = _real_view(state["sum"]._data)
-            state_sum += (1 * grad) * grad
+            scratch = np.multiply(grad, grad)
+            state_sum += scratch
             state["sum"]._vc[0] += 1
             std = np.sqrt(state_sum)
             std += eps
-            param += -clr * grad / std
+            np.multiply(grad, -clr, out=scratch)
+            scratch /= std
+            param += scratch
             p._vc[0] += 1

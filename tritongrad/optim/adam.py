@@ -2,8 +2,8 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _lerp_, _real_view, _scalar_state,
+                        _scaled_product, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["Adam"]
 
@@ -110,9 +110,10 @@ class Adam(Optimizer):
                 else:
                     grad = grad + weight_decay * param
 
-            _lerp_(exp_avg, grad, 1 - beta1)
+            scratch = np.empty_like(param)
+            _lerp_(exp_avg, grad, 1 - beta1, scratch)
             exp_avg_sq *= beta2
-            exp_avg_sq += (1 - beta2) * grad * grad
+            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
 
             step = _value(state["step"])
             bias_correction1 = 1 - beta1 ** step
@@ -123,11 +124,14 @@ class Adam(Optimizer):
                 max_exp_avg_sq = _real_view(state["max_exp_avg_sq"]._data)
                 np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
                 state["max_exp_avg_sq"]._vc[0] += 1
-                denom = np.sqrt(max_exp_avg_sq) / bias_correction2_sqrt
+                denom = np.sqrt(max_exp_avg_sq)
             else:
-                denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt
+                denom = np.sqrt(exp_avg_sq)
+            denom /= bias_correction2_sqrt
             denom += eps
-            param += -step_size * exp_avg / denom
+            np.multiply(exp_avg, -step_size, out=scratch)
+            scratch /= denom
+            param += scratch
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2

@@ -63,13 +63,16 @@ class Adamax(Optimizer):
             grad = _real_view(grad)
             exp_avg = _real_view(state["exp_avg"]._data)
             exp_inf = _real_view(state["exp_inf"]._data)
-            _lerp_(exp_avg, grad, 1 - beta1)
+            scratch = np.empty_like(exp_avg)
+            _lerp_(exp_avg, grad, 1 - beta1, scratch)
             exp_inf *= beta2
-            abs_grad = np.abs(grad)
-            abs_grad += eps
-            np.maximum(exp_inf, abs_grad, out=exp_inf)
+            np.abs(grad, out=scratch)
+            scratch += eps
+            np.maximum(exp_inf, scratch, out=exp_inf)
             clr = lr / (1 - beta1 ** _value(state["step"]))
-            _real_view(p._data)[...] += -clr * exp_avg / exp_inf
+            np.multiply(exp_avg, -clr, out=scratch)
+            scratch /= exp_inf
+            _real_view(p._data)[...] += scratch
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_inf"]._vc[0] += 2

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+                        _scalar_state, _scaled_product, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -86,15 +86,21 @@ class NAdam(Optimizer):
             # mu_product is a scalar-dtype tensor (float32 by default): the product rounds in that dtype.
             mu_product_t._data *= mu_product_t._data.dtype.type(mu)
             mu_product_t._vc[0] += 1
-            _lerp_(exp_avg, grad, 1 - beta1)
+            scratch = np.empty_like(param)
+            _lerp_(exp_avg, grad, 1 - beta1, scratch)
             exp_avg_sq *= beta2
-            exp_avg_sq += (1 - beta2) * grad * grad
-            denom = np.sqrt(exp_avg_sq / bias_correction2)
+            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
+            denom = np.divide(exp_avg_sq, bias_correction2)
+            np.sqrt(denom, out=denom)
             mu_product = _value(mu_product_t)
             mu_product_next = mu_product * mu_next
             denom += eps
-            param += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
-            param += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
+            np.multiply(grad, -lr * (1.0 - mu) / (1.0 - mu_product), out=scratch)
+            scratch /= denom
+            param += scratch
+            np.multiply(exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=scratch)
+            scratch /= denom
+            param += scratch
             p._vc[0] += 2
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2

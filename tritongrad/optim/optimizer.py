@@ -163,13 +163,22 @@ def _real_view(arr):
     return arr
 
 
-def _lerp_(target, end, weight):
-    """In-place ``target.lerp_(end, weight)`` with PyTorch's two-sided formula."""
-    diff = end - target
+def _lerp_(target, end, weight, scratch=None):
+    """In-place ``target.lerp_(end, weight)`` with PyTorch's two-sided formula (``scratch``: a spare buffer)."""
+    diff = np.subtract(end, target, out=scratch)
     if abs(weight) < 0.5:
-        target += weight * diff
+        diff *= weight
+        target += diff
     else:
-        target[...] = end - diff * (1 - weight)
+        diff *= 1 - weight
+        np.subtract(end, diff, out=target)
+
+
+def _scaled_product(a, scale, b, out):
+    """``(scale * a) * b`` into ``out``: PyTorch's addcmul/addcdiv evaluation order, without temporaries."""
+    np.multiply(a, scale, out=out)
+    out *= b
+    return out
 
 
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -187,6 +196,21 @@ def _check_capturable(group, p, what="params and state_steps", supports_xla=True
 def _cpu_arrays(optimizer_name, p):
     if p.device.type != "cpu":
         raise NotImplementedError(f"tritongrad's {optimizer_name} only updates CPU parameters, got one on {p.device}")
+
+
+class _QuietNoGrad:
+    """``no_grad`` plus numpy's floating-point warnings switched off for the duration of an update."""
+
+    def __enter__(self):
+        self._no_grad = grad_mode.no_grad()
+        self._no_grad.__enter__()
+        self._errstate = np.errstate(all="ignore")
+        self._errstate.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._errstate.__exit__(*exc)
+        return self._no_grad.__exit__(*exc)
 
 
 class Optimizer:
@@ -460,11 +484,11 @@ class Optimizer:
             return closure()
 
     def _step_context(self):
-        """Updates run with grad mode set to ``differentiable`` (False: no graph), as PyTorch's optimizers."""
+        """Updates run with grad mode off, and silently (PyTorch emits no warning for inf/nan updates)."""
         if self.defaults.get("differentiable", False):
             raise NotImplementedError(f"tritongrad's {type(self).__name__} does not support differentiable=True "
                                       "(updates are not recorded by autograd)")
-        return grad_mode.set_grad_enabled(False)
+        return _QuietNoGrad()
 
     def _params_with_grad(self, group, sparse_message=None):
         out = []

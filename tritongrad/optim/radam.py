@@ -2,7 +2,7 @@
 import numpy as np
 
 from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+                        _scalar_state, _scaled_product, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -72,24 +72,27 @@ class RAdam(Optimizer):
                     p._vc[0] += 1
                 else:
                     grad = grad + weight_decay * param
-            _lerp_(exp_avg, grad, 1 - beta1)
+            scratch = np.empty_like(param)
+            _lerp_(exp_avg, grad, 1 - beta1, scratch)
             exp_avg_sq *= beta2
-            exp_avg_sq += (1 - beta2) * grad * grad
+            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
 
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
-            bias_corrected_exp_avg = exp_avg / bias_correction1
+            update = np.divide(exp_avg, bias_correction1, out=scratch)
             rho_inf = 2 / (1 - beta2) - 1
             rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+            # the variance is tractable only after enough steps; before that RAdam is SGD with momentum
+            update *= lr
             if rho_t > 5.0:
-                denom = np.sqrt(exp_avg_sq)
-                denom += eps
-                adaptive_lr = (bias_correction2 ** 0.5) / denom
+                adaptive_lr = np.sqrt(exp_avg_sq)
+                adaptive_lr += eps
+                np.divide(bias_correction2 ** 0.5, adaptive_lr, out=adaptive_lr)
                 rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                update = bias_corrected_exp_avg * lr * adaptive_lr * rect
-            else:
-                update = bias_corrected_exp_avg * lr
-            param += -1.0 * update
+                update *= adaptive_lr
+                update *= rect
+            update *= -1.0
+            param += update
             p._vc[0] += 1

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _step_to_tensor, _zeros_like)
+                        _scalar_state, _scaled_product, _step_to_tensor, _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -71,23 +71,27 @@ class RMSprop(Optimizer):
             param = _real_view(p._data)
             grad = _real_view(grad)
             square_avg = _real_view(state["square_avg"]._data)
+            scratch = np.empty_like(param)
             square_avg *= alpha
-            square_avg += (1 - alpha) * grad * grad
+            square_avg += _scaled_product(grad, 1 - alpha, grad, scratch)
             state["square_avg"]._vc[0] += 2
             if group["centered"]:
                 grad_avg = _real_view(state["grad_avg"]._data)
-                _lerp_(grad_avg, grad, 1 - alpha)
+                _lerp_(grad_avg, grad, 1 - alpha, scratch)
                 state["grad_avg"]._vc[0] += 1
-                avg = np.sqrt(square_avg + (-1 * grad_avg) * grad_avg)
+                avg = np.add(square_avg, _scaled_product(grad_avg, -1, grad_avg, scratch))
+                np.sqrt(avg, out=avg)
             else:
                 avg = np.sqrt(square_avg)
             avg += eps
             if momentum > 0:
                 buf = _real_view(state["momentum_buffer"]._data)
                 buf *= momentum
-                buf += grad / avg
+                buf += np.divide(grad, avg, out=scratch)
                 state["momentum_buffer"]._vc[0] += 2
-                param += -lr * buf
+                param += np.multiply(buf, -lr, out=scratch)
             else:
-                param += -lr * grad / avg
+                np.multiply(grad, -lr, out=scratch)
+                scratch /= avg
+                param += scratch
             p._vc[0] += 1
