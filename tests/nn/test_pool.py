@@ -385,3 +385,38 @@ def test_interpolate_antialias(mode, kw):
           lambda x: TF.interpolate(x, mode=mode, antialias=True, **kw), x)
     assert _err(lambda: TF.interpolate(tg.randn(1, 2, 4), scale_factor=0.5, mode="linear", antialias=True)) == \
         _err(lambda: F.interpolate(torch.randn(1, 2, 4), scale_factor=0.5, mode="linear", antialias=True))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_affine_grid_and_grid_sample(mode, padding_mode, align_corners):
+    torch.manual_seed(17)
+    theta = (torch.eye(2, 3, dtype=torch.float64) + 0.5 * torch.randn(2, 2, 3, dtype=torch.float64)).requires_grad_(True)
+    x = rand(2, 3, 5, 6)
+    theta_g, x_g = to_tg(theta), to_tg(x)
+    grid_t = F.affine_grid(theta, (2, 3, 4, 7), align_corners=align_corners) * 1.4  # reach outside [-1, 1]
+    grid_g = TF.affine_grid(theta_g, (2, 3, 4, 7), align_corners=align_corners) * 1.4
+    close(grid_g, grid_t)
+    out_t = F.grid_sample(x, grid_t, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+    out_g = TF.grid_sample(x_g, grid_g, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+    close(out_g, out_t)
+    assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
+    seed = torch.randn_like(out_t)
+    out_t.backward(seed)
+    out_g.backward(tg.tensor(seed.numpy()))
+    close(x_g.grad, x.grad)
+    close(theta_g.grad, theta.grad, 1e-9)
+
+
+def test_grid_sample_warning_and_errors():
+    x, g = tg.randn(1, 2, 3, 3), tg.zeros(1, 2, 2, 2)
+    with pytest.warns(UserWarning, match="Default grid_sample and affine_grid behavior has changed"):
+        TF.grid_sample(x, g)
+    for case in (lambda m, t: m.grid_sample(t.randn(1, 2, 3, 3), t.zeros(1, 2, 2, 2), mode="foo"),
+                 lambda m, t: m.grid_sample(t.randn(1, 2, 3, 3), t.zeros(1, 2, 2, 2), padding_mode="foo"),
+                 lambda m, t: m.grid_sample(t.randn(1, 2, 3, 3), t.zeros(1, 2, 2, 1), align_corners=False),
+                 lambda m, t: m.affine_grid(t.randn(2, 2, 3), (2, 3, 4), align_corners=False),
+                 lambda m, t: m.affine_grid(t.randn(2, 3, 3), (2, 3, 4, 5), align_corners=False)):
+        expected = _err(lambda: case(F, torch))
+        assert expected is not None and _err(lambda: case(TF, tg)) == expected

@@ -23,7 +23,7 @@ __all__ = [
     "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
     "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
     "lp_pool1d", "lp_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "unfold", "fold", "pad", "pixel_shuffle", "pixel_unshuffle",
+    "unfold", "fold", "pad", "pixel_shuffle", "pixel_unshuffle", "grid_sample", "affine_grid",
 ]
 
 
@@ -1307,3 +1307,187 @@ def pixel_unshuffle(input, downscale_factor):
         raise RuntimeError(f"pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)={w}"
                            f" is not divisible by {r}")
     return _shuffle_op(input, r, True)
+
+
+# ------------------------------------------------------------------------------ affine_grid / grid_sample
+_ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please "
+                  "specify align_corners=True if the old behavior is desired. See the documentation of grid_sample "
+                  "for details.")
+
+
+def _base_coords(n, align_corners):
+    c = np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(n)
+    if not align_corners:
+        c = c * (n - 1) / n
+    return c
+
+
+def affine_grid(theta, size, align_corners=None):
+    """The sampling grid (N, H, W, 2) of a batch of 2-D affine matrices theta (N, 2, 3), for grid_sample."""
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING)
+        align_corners = False
+    size = tuple(int(v) for v in size)
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if len(size) == 4:
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (2, 3):
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
+                             f"{theta.shape}.")
+    elif len(size) == 5:
+        raise NotImplementedError("affine_grid: 3-D (5-D size) grids are not implemented in tritongrad")
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {size}.")
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    n, _, h, w = size
+    xs, ys = _base_coords(w, align_corners), _base_coords(h, align_corners)
+    base = np.empty((h, w, 3))
+    base[..., 0] = xs[None, :]
+    base[..., 1] = ys[:, None]
+    base[..., 2] = 1.0
+    base = base.reshape(h * w, 3).astype(theta.dtype._np)
+    th = theta._data
+    r = np.matmul(base[None], np.swapaxes(th, 1, 2))  # (N, HW, 2)
+    out = Tensor._make(np.ascontiguousarray(r.reshape(n, h, w, 2)), theta.dtype)
+    if needs_grad(theta):
+        base_t = Tensor._make(base, theta.dtype)
+
+        def backward(node, go):
+            return (go.reshape(n, h * w, 2).transpose(1, 2).matmul(base_t),)
+        record("AffineGridGeneratorBackward0", out, (theta,), backward)
+    return out
+
+
+def _reflect_coords(c, twice_low, twice_high):
+    """PyTorch's reflect_coordinates, with the derivative (+1/-1) of the result w.r.t. ``c``."""
+    if twice_low == twice_high:
+        return np.zeros_like(c), np.zeros_like(c)
+    lo = twice_low / 2
+    span = (twice_high - twice_low) / 2
+    shifted = c - lo
+    sign = np.where(shifted < 0, -1.0, 1.0)
+    a = np.abs(shifted)
+    extra = np.fmod(a, span)
+    flips = np.floor(a / span)
+    even = np.fmod(flips, 2) == 0
+    return np.where(even, extra + lo, span - extra + lo).astype(c.dtype), np.where(even, sign, -sign)
+
+
+def _grid_source(coord, size, padding_mode, align_corners):
+    """Pixel coordinate of normalised ``coord`` and d(pixel)/d(coord), as grid_sampler computes them."""
+    if align_corners:
+        c = (coord + 1) / 2 * (size - 1)
+        mult = np.full(coord.shape, (size - 1) / 2)
+    else:
+        c = ((coord + 1) * size - 1) / 2
+        mult = np.full(coord.shape, size / 2)
+    if padding_mode == "border":
+        mult = mult * ((c > 0) & (c < size - 1))
+        c = np.clip(c, 0, size - 1)
+    elif padding_mode == "reflection":
+        if align_corners:
+            c, d = _reflect_coords(c, 0, 2 * (size - 1))
+        else:
+            c, d = _reflect_coords(c, -1, 2 * size - 1)
+        mult = mult * d * ((c > 0) & (c < size - 1))
+        c = np.clip(c, 0, size - 1)
+    return c, mult
+
+
+def _grid_sample_2d(x, grid, mode, padding_mode, align_corners):
+    dt = _compute_dtype(x.dtype._np)
+    xn, gn = _np(x, dt), _np(grid, dt)
+    n, c, h, w = xn.shape
+    ho, wo = gn.shape[1:3]
+    ix, mx = _grid_source(gn[..., 0], w, padding_mode, align_corners)
+    iy, my = _grid_source(gn[..., 1], h, padding_mode, align_corners)
+    xf = xn.reshape(n, c, h * w)
+
+    def corner(cx, cy):
+        """Values (N, C, P) at integer corners, zero outside, and the in-bounds mask (N, 1, P)."""
+        inside = ((cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)).reshape(n, 1, -1)
+        flat = (np.clip(cy, 0, h - 1) * w + np.clip(cx, 0, w - 1)).astype(np.int64).reshape(n, 1, -1)
+        vals = np.take_along_axis(xf, np.broadcast_to(flat, (n, c, flat.shape[2])), axis=2)
+        return np.where(inside, vals, 0), inside, flat
+
+    if mode == "nearest":
+        cx, cy = np.rint(ix), np.rint(iy)
+        vals, inside, flat = corner(cx, cy)
+        corners = [(vals, inside, flat, np.ones((n, 1, ho * wo), dtype=dt))]
+        out = vals
+    else:
+        x0, y0 = np.floor(ix), np.floor(iy)
+        x1, y1 = x0 + 1, y0 + 1
+        weights = [((x1 - ix) * (y1 - iy)), ((ix - x0) * (y1 - iy)), ((x1 - ix) * (iy - y0)), ((ix - x0) * (iy - y0))]
+        corners = []
+        out = np.zeros((n, c, ho * wo), dtype=dt)
+        for (cx, cy), wgt in zip(((x0, y0), (x1, y0), (x0, y1), (x1, y1)), weights):
+            vals, inside, flat = corner(cx, cy)
+            wgt = wgt.reshape(n, 1, -1)
+            out += vals * wgt
+            corners.append((vals, inside, flat, wgt))
+    out_t = Tensor._make(np.ascontiguousarray(out.reshape(n, c, ho, wo).astype(x.dtype._np)), x.dtype)
+    if needs_grad(x, grid):
+        def backward(node, go):
+            g = _np(go, dt).reshape(n, c, ho * wo)
+            gx = gg = None
+            if _wants(node, 0):
+                acc = np.zeros(n * c * h * w, dtype=np.float64)
+                base = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1)
+                for vals, inside, flat, wgt in corners:
+                    contrib = np.where(inside, g * wgt, 0)
+                    acc += np.bincount((base + flat).reshape(-1), weights=contrib.reshape(-1).astype(np.float64),
+                                       minlength=acc.size)
+                gx = Tensor._make(acc.reshape(n, c, h, w).astype(x.dtype._np), x.dtype)
+            if _wants(node, 1):
+                gix = np.zeros((n, ho * wo), dtype=dt)
+                giy = np.zeros((n, ho * wo), dtype=dt)
+                if mode == "bilinear":
+                    ixf, iyf = ix.reshape(n, -1), iy.reshape(n, -1)
+                    x0f, y0f = x0.reshape(n, -1), y0.reshape(n, -1)
+                    x1f, y1f = x0f + 1, y0f + 1
+                    # d(weight)/d(ix) and d(weight)/d(iy) of the nw, ne, sw, se corners
+                    dwx = [-(y1f - iyf), (y1f - iyf), -(iyf - y0f), (iyf - y0f)]
+                    dwy = [-(x1f - ixf), -(ixf - x0f), (x1f - ixf), (ixf - x0f)]
+                    for (vals, inside, flat, wgt), ax, ay in zip(corners, dwx, dwy):
+                        s_ = (vals * g).sum(1)
+                        gix += s_ * ax
+                        giy += s_ * ay
+                gg_arr = np.stack([gix.reshape(n, ho, wo) * mx, giy.reshape(n, ho, wo) * my], axis=-1)
+                gg = Tensor._make(np.ascontiguousarray(gg_arr.astype(grid.dtype._np)), grid.dtype)
+            return gx, gg
+        record("GridSampler2DBackward0", out_t, (x, grid), backward)
+    return out_t
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """Samples ``input`` at the normalised (x, y) locations of ``grid`` (bilinear or nearest)."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+                         f"got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING)
+        align_corners = False
+    if input.dim() == 5:
+        raise NotImplementedError("grid_sample: 5-D (volumetric) input is not implemented in tritongrad")
+    if input.dim() != 4 or grid.dim() != 4:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+                           f"got input with sizes {_shape_str(input.shape)} and grid with sizes "
+                           f"{_shape_str(grid.shape)}")
+    if grid.shape[-1] != 2:
+        raise RuntimeError("grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes "
+                           + _shape_str(grid.shape))
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {_shape_str(input.shape)} and grid with sizes {_shape_str(grid.shape)}")
+    if input.dtype != grid.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
+                           f"{input.dtype} and grid has {grid.dtype}")
+    if mode == "bicubic":
+        raise NotImplementedError("grid_sample: mode='bicubic' is not implemented in tritongrad")
+    return _grid_sample_2d(input, grid, mode, padding_mode, align_corners)
