@@ -603,6 +603,9 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
             raise RuntimeError(f"Parent directory {parent} does not exist.")
     elif not hasattr(f, "write"):
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
+    if pickle_protocol == 0:
+        # protocol 0 can only persist string ids; torch.save trips over its storage tuples the same way
+        raise AssertionError("saved_id must be a tuple, got str")
     buf = io.BytesIO()
     pickler = _CheckpointPickler(buf, pickle_protocol)
     pickler.dump(obj)
