@@ -675,3 +675,37 @@ def test_overflowing_updates_are_silent_like_torch(name, kwargs):
         values = param.detach().numpy() if lib_optim is torch.optim else param._data
         results.append(([str(w.message) for w in caught], np.isnan(values).tolist(), np.isinf(values).tolist()))
     assert results[1] == results[0]
+
+
+def test_lbfgs_state_dict_round_trip_continues_like_torch():
+    init, data = make_problem(np.float64)
+    kwargs = dict(lr=0.5, max_iter=3, history_size=3)
+
+    def run(lib_optim, make_param, set_grad, values_of, save, load):
+        params = [make_param(a) for a in init]
+
+        def closure():
+            loss, grads = loss_and_grads([values_of(p) for p in params], data)
+            for p, g in zip(params, grads):
+                set_grad(p, g)
+            return loss
+
+        opt = lib_optim.LBFGS(params, **kwargs)
+        opt.step(closure)
+        opt.step(closure)
+        saved = save(opt.state_dict())
+        resumed = [make_param(values_of(p)) for p in params]
+        params[:] = resumed
+        opt = lib_optim.LBFGS(resumed, **kwargs)
+        load(opt, saved)
+        losses = [opt.step(closure) for _ in range(2)]
+        return losses, [values_of(p).copy() for p in resumed]
+
+    t_losses, t_values = run(torch.optim, lambda a: torch.tensor(a, requires_grad=True),
+                             lambda p, g: setattr(p, "grad", torch.from_numpy(g)), lambda p: p.detach().numpy(),
+                             copy.deepcopy, lambda o, sd: o.load_state_dict(sd))
+    g_losses, g_values = run(tg_optim, tg_leaf, lambda p, g: setattr(p, "grad", tg_tensor(g)), lambda p: p._data,
+                             _copy_tree, lambda o, sd: o.load_state_dict(sd))
+    np.testing.assert_allclose(g_losses, t_losses, rtol=1e-9)
+    for t_value, g_value in zip(t_values, g_values):
+        np.testing.assert_allclose(g_value, t_value, rtol=1e-6, atol=1e-9)
