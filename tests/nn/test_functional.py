@@ -497,3 +497,20 @@ def test_lrn_and_pdist_errors():
         with pytest.raises(type(et.value)) as eg:
             call(TF, tg)
         assert str(eg.value) == str(et.value)
+
+
+def test_rrelu_training_draws_match_oracle_and_eval_slope():
+    x = randn(4, 5, seed=70)
+    torch.manual_seed(9)
+    tg.manual_seed(9)
+    run_both(lambda a: TF.rrelu(a, training=True), lambda a: F.rrelu(a, training=True), x)
+    run_both(lambda a: TF.rrelu(a, 0.1, 0.3), lambda a: F.rrelu(a, 0.1, 0.3), x)
+    x32 = randn(50, seed=71, dtype=torch.float32)
+    torch.manual_seed(2)
+    tg.manual_seed(2)
+    np.testing.assert_array_equal(TF.rrelu(to_tg(x32), training=True).numpy(), F.rrelu(x32, training=True).numpy())
+    torch.manual_seed(2)
+    tg.manual_seed(2)
+    mg, mt = tg.nn.RReLU(0.1, 0.3), torch.nn.RReLU(0.1, 0.3)
+    assert repr(mg) == repr(mt)
+    np.testing.assert_array_equal(mg(to_tg(x32)).numpy(), mt(x32).numpy())

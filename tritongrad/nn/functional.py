@@ -256,6 +256,40 @@ def leaky_relu_(input, negative_slope=0.01):
     return leaky_relu(input, negative_slope, True)
 
 
+def _rrelu_impl(input, lower, upper, training, generator=None):
+    a = _cnp(input)
+    if training:
+        from .. import _random
+        gen = _random._gen(generator)
+        flat = np.ascontiguousarray(a).reshape(-1)
+        neg = flat <= 0
+        # one random64 per non-positive element, in memory order, scaled in double into [lower, upper), the
+        # bounds first rounded to the input's compute dtype (as PyTorch's kernel takes them)
+        lo = float(np.asarray(lower, dtype=a.dtype))
+        hi = float(np.asarray(upper, dtype=a.dtype))
+        r = gen._u53(int(neg.sum())) * (hi - lo) + lo
+        noise = np.ones(flat.shape, dtype=a.dtype)
+        noise[neg] = r.astype(a.dtype)
+        noise = noise.reshape(a.shape)
+        out = _wrap(a * noise, input.dtype)
+    else:
+        noise = np.where(a <= 0, np.asarray((lower + upper) / 2, dtype=a.dtype), np.asarray(1, dtype=a.dtype))
+        out = _wrap(a * noise, input.dtype)
+    noise_t = _wrap(noise, input.dtype)
+    return _custom("RreluWithNoiseBackward0", out, (input,), lambda node, g: (g * noise_t,))
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Leaky ReLU whose negative slope is drawn from U(lower, upper) per element in training, else the mean."""
+    if inplace:
+        return _inplace_apply(_rrelu_impl, input, lower, upper, training)
+    return _rrelu_impl(input, lower, upper, training)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, True)
+
+
 def prelu(input, weight):
     """max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared."""
     n = weight.numel()
@@ -1763,7 +1797,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 __all__ = [
     "linear", "bilinear", "identity", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "elu", "elu_", "selu",
-    "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu", "gelu", "silu", "mish", "sigmoid", "tanh",
+    "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_", "gelu", "silu", "mish", "sigmoid", "tanh",
     "softplus", "softsign", "hardsigmoid", "hardswish", "logsigmoid", "tanhshrink", "threshold", "threshold_",
     "softshrink", "hardshrink", "glu", "softmax", "log_softmax", "softmin", "gumbel_softmax", "layer_norm",
     "rms_norm", "group_norm", "batch_norm", "instance_norm", "local_response_norm", "pdist", "dropout", "dropout1d", "dropout2d", "dropout3d",

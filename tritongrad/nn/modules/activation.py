@@ -45,7 +45,7 @@ class ReLU(Module):
 
 
 class RReLU(Module):
-    """Randomized leaky ReLU; in eval mode the slope is (lower + upper) / 2."""
+    """Randomized leaky ReLU: random negative slopes in training, (lower + upper) / 2 in eval."""
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
@@ -54,10 +54,7 @@ class RReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        if self.training:
-            raise NotImplementedError("nn.RReLU in training mode (random slopes) is not implemented in tritongrad; "
-                                      "call .eval() to use the mean slope")
-        return F.leaky_relu(input, (self.lower + self.upper) / 2, self.inplace)
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
 
     def extra_repr(self):
         return f"lower={self.lower}, upper={self.upper}" + _inplace_str(self.inplace)
