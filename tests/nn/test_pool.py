@@ -420,3 +420,29 @@ def test_grid_sample_warning_and_errors():
                  lambda m, t: m.affine_grid(t.randn(2, 3, 3), (2, 3, 4, 5), align_corners=False)):
         expected = _err(lambda: case(F, torch))
         assert expected is not None and _err(lambda: case(TF, tg)) == expected
+
+
+@pytest.mark.parametrize("nd,output_size", [(2, None), (2, (7, 7)), (2, (1, 2, 7, 7)), (1, None), (1, (7,))])
+def test_max_unpool(nd, output_size):
+    torch.manual_seed(18)
+    x = torch.randn(1, 2, *([6] * nd), dtype=torch.float64)
+    pool = F.max_pool1d if nd == 1 else F.max_pool2d
+    unpool_t = F.max_unpool1d if nd == 1 else F.max_unpool2d
+    unpool_g = TF.max_unpool1d if nd == 1 else TF.max_unpool2d
+    o, i = pool(x, 2, return_indices=True)
+    o = o.requires_grad_(True)
+    check(lambda o: unpool_t(o, i, 2, output_size=output_size),
+          lambda o: unpool_g(o, tg.tensor(i.numpy()), 2, output_size=output_size), o)
+    name = "MaxUnpool1d" if nd == 1 else "MaxUnpool2d"
+    assert repr(getattr(tnn, name)(2)) == repr(getattr(torch.nn, name)(2))
+    bad = (9,) * nd
+    assert _err(lambda: unpool_g(to_tg(o), tg.tensor(i.numpy()), 2, output_size=bad)) == \
+        _err(lambda: unpool_t(o, i, 2, output_size=bad))
+
+
+def test_channel_shuffle():
+    torch.manual_seed(19)
+    x = rand(2, 6, 3, 2)
+    check(lambda x: F.channel_shuffle(x, 3), lambda x: TF.channel_shuffle(x, 3), x)
+    assert repr(tnn.ChannelShuffle(2)) == repr(torch.nn.ChannelShuffle(2))
+    close(tnn.ChannelShuffle(2)(to_tg(x)), torch.nn.ChannelShuffle(2)(x))

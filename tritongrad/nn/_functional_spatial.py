@@ -24,6 +24,7 @@ __all__ = [
     "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
     "lp_pool1d", "lp_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
     "unfold", "fold", "pad", "pixel_shuffle", "pixel_unshuffle", "grid_sample", "affine_grid",
+    "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle", "native_channel_shuffle",
 ]
 
 
@@ -1491,3 +1492,91 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if mode == "bicubic":
         raise NotImplementedError("grid_sample: mode='bicubic' is not implemented in tritongrad")
     return _grid_sample_2d(input, grid, mode, padding_mode, align_corners)
+
+
+# --------------------------------------------------------------------------------- max_unpool / channel_shuffle
+def _unpool_output_size(x, k, s, p, output_size, nd):
+    in_sp = tuple(x.shape[x.dim() - nd:])
+    default = [(i - 1) * ss - 2 * pp + kk for i, kk, ss, pp in zip(in_sp, k, s, p)]
+    if output_size is None:
+        return tuple(default)
+    output_size = list(output_size.tolist() if isinstance(output_size, Tensor) else output_size)
+    if len(output_size) == nd + 2:
+        output_size = output_size[2:]
+    elif len(output_size) == nd + 1 and x.dim() == nd + 1:
+        output_size = output_size[1:]
+    if len(output_size) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a length "
+                         f"of '{len(output_size)}'")
+    for d in range(nd):
+        lo, hi = default[d] - s[d], default[d] + s[d]
+        if not lo < output_size[d] < hi:
+            raise ValueError(f'invalid output_size "{tuple(output_size)}" (dim {d} must be between {lo} and {hi})')
+    return tuple(int(v) for v in output_size)
+
+
+def _max_unpool_nd(input, indices, kernel_size, stride, padding, output_size, nd):
+    k = _ntuple(kernel_size, nd)
+    s = _ntuple(stride, nd) if stride is not None else k
+    p = _ntuple(padding, nd)
+    out_sp = _unpool_output_size(input, k, s, p, output_size, nd)
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({_shape_str(input.shape)}) but got indices tensor with shape: {_shape_str(indices.shape)}")
+    idx = np.ascontiguousarray(indices._data.astype(np.int64))
+    plane = _prod(out_sp)
+    bad = (idx < 0) | (idx >= plane)
+    if bad.any():
+        raise RuntimeError(f"Found an invalid max index: {int(idx[bad].reshape(-1)[0])} (output volumes are of size "
+                           f"{'x'.join(map(str, out_sp))})")
+    return _scatter_op(input, idx, out_sp, f"MaxUnpool{nd}DBackward0", f"MaxUnpool{nd}DBackwardBackward0", True)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of max_pool2d: places each value at its index in a zero plane."""
+    return _max_unpool_nd(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of max_pool3d: places each value at its index in a zero volume."""
+    return _max_unpool_nd(input, indices, kernel_size, stride, padding, output_size, 3)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """Partial inverse of max_pool1d: places each value at its index in a zero signal."""
+    k = _ntuple(kernel_size, 1)
+    s = _ntuple(stride, 1) if stride is not None else k
+    p = _ntuple(padding, 1)
+    out_sp = _unpool_output_size(input, k, s, p, output_size, 1)
+    out = _max_unpool_nd(input.unsqueeze(-2), indices.unsqueeze(-2), (1,) + k, (1,) + s, (0,) + p, (1,) + out_sp, 2)
+    return out.squeeze(-2)
+
+
+def _channel_shuffle_op(x, groups):
+    xn = x._data
+    n, c = xn.shape[:2]
+    rest = xn.shape[2:]
+    r = xn.reshape((n, groups, c // groups) + rest).swapaxes(1, 2).reshape(xn.shape)
+    out = Tensor._make(np.ascontiguousarray(r), x.dtype)
+    if needs_grad(x):
+        def backward(node, go):
+            return (_channel_shuffle_op(go, c // groups),)
+        record("ChannelShuffleBackward0", out, (x,), backward)
+    return out
+
+
+def channel_shuffle(input, groups):
+    """Splits the channels into ``groups`` and interleaves them: (N, g*k, *) -> (N, k*g, *)."""
+    groups = int(groups)
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    return _channel_shuffle_op(input, groups)
+
+
+native_channel_shuffle = channel_shuffle
