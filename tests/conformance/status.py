@@ -68,6 +68,9 @@ NEEDS = {
     "tutorials/t06_dataloader_workers": "utils.data (DataLoader num_workers=2, get_worker_info, collate)",
     "tutorials/t07_custom_function_in_model": "autograd.Function (needs_input_grad), nn.Linear, optim.SGD momentum",
     "tutorials/t08_profiler": "torch.profiler (profile, record_function, key_averages), autograd.profiler",
+    "tutorials/t09_graph_internals": "autograd graph (next_functions, AccumulateGrad, hooks, retain_grad, autograd.grad)",
+    "tutorials/t10_module_internals": "nn.Module internals (buffers, hooks, named_*, apply, requires_grad_)",
+    "tutorials/t11_optimizers_compared": "optim (SGD momentum/nesterov/weight_decay, Adam, AdamW, RMSprop state)",
 }
 
 XFAIL = {
