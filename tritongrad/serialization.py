@@ -1001,7 +1001,7 @@ class _WeightsOnlyUnpickler:
         module = _fix_module(self._readline().decode("utf-8"))
         name = self._readline().decode("utf-8")
         full = f"{module}.{name}"
-        if module in _BLOCKED_MODULES or module.split(".", 1)[0] in _BLOCKED_MODULES:
+        if module in _BLOCKED_MODULES:
             raise pickle.UnpicklingError(
                 f"Trying to load unsupported GLOBAL {full} whose module {module} is blocked.")
         if full in self._allowed:

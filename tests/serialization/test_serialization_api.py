@@ -500,3 +500,28 @@ def test_typed_storage_warns_once_at_the_caller(monkeypatch):
     assert len(caught) == 1
     assert str(caught[0].message).startswith("TypedStorage is deprecated. It will be removed in the future")
     assert caught[0].filename == __file__
+
+
+def test_zip_entries_must_share_one_folder():
+    records = [("data.pkl", b"\x80\x02K\x01."), ("version", b"3\n")]
+    good = _zip_of(records)
+    assert S.load(good) == 1
+    two_folders = io.BytesIO()
+    with zipfile.ZipFile(two_folders, "w") as zf:
+        zf.writestr("a/data.pkl", b"\x80\x02K\x01.")
+        zf.writestr("b/version", b"3\n")
+    two_folders.seek(0)
+    with pytest.raises(RuntimeError, match="not in a subdirectory"):
+        S.load(two_folders)
+    at_root = io.BytesIO()
+    with zipfile.ZipFile(at_root, "w") as zf:
+        zf.writestr("data.pkl", b"\x80\x02K\x01.")
+    at_root.seek(0)
+    with pytest.raises(RuntimeError, match="not in a subdirectory"):
+        S.load(at_root)
+
+
+def test_torchscript_archive_refused():
+    archive = _zip_of([("data.pkl", b"\x80\x02K\x01."), ("constants.pkl", b"\x80\x02)."), ("version", b"3\n")])
+    with pytest.raises(RuntimeError, match=r"^Cannot use ``weights_only=True`` with TorchScript archives"):
+        S.load(archive)
