@@ -6,10 +6,15 @@ Prints the best-of-``repeat`` wall time per call and the ratio tritongrad / torc
 installed only tritongrad's times are printed. Benchmarks never fail a run for speed.
 """
 import argparse
+import os
 import platform
+import sys
 import time
 
-import tritongrad as tg
+# run from a checkout without installing: the repository root holds the tritongrad package
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import tritongrad as tg  # noqa: E402
 
 
 def best_time(fn, repeat):

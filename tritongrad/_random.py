@@ -444,7 +444,10 @@ def _uniform_values(gen, n, dtype, a, b):
     if a == 0.0 and b == 1.0:
         v = x
     else:
-        v = _fma32(x, T - F, F, tiny_possible=True)
+        v = np.empty(n, dtype=_f32)
+        step = 1 << 16  # cache-sized blocks: big temporaries cost more in page faults than they save
+        for s in range(0, n, step):
+            v[s:s + step] = _fma32(x[s:s + step], T - F, F, tiny_possible=True)
         v[v == T] = F
     if dtype is D.float32:
         return v
@@ -519,7 +522,7 @@ def _sincos32(b):
 
 def _normal_chunks32(d, mean, std):
     """Transform ``d`` (shape (k, 16) float32 uniforms) in place into normals, chunk by chunk."""
-    block = 8192
+    block = 1024  # chunks per pass: keeps the float64 temporaries of _fma32 in cache
     identity = mean == 0.0 and std == 1.0
     m32, s32 = _f32(mean), _f32(std)
     for start in range(0, d.shape[0], block):
