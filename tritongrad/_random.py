@@ -366,6 +366,8 @@ def _safe_log(x):
 # ================================================================== memory order and tensor plumbing
 
 def _is_expanded(arr):
+    if arr.size == 0:
+        return False
     return any(s == 0 and n > 1 for n, s in zip(arr.shape, arr.strides))
 
 

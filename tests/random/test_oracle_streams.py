@@ -537,3 +537,18 @@ def test_complex_normal_and_uniform(tdt, gdt):
              lambda: R._real_view(empty((n,), gdt).uniform_(1, 2)))
     both(lambda: torch.view_as_real(torch.randn(9, 3, dtype=tdt).t().contiguous()),
          lambda: R._real_view(Tensor._make(np.ascontiguousarray(R.randn(9, 3, dtype=gdt)._data.T), gdt)))
+
+
+def test_empty_tensors_draw_nothing():
+    seed_both(14)
+    both(lambda: torch.randn(0, 10), lambda: R.randn(0, 10))
+    both(lambda: torch.rand(3, 0), lambda: R.rand(3, 0))
+    both(lambda: torch.randint(0, 5, (0,)), lambda: R.randint(0, 5, (0,)))
+    both(lambda: torch.randperm(0), lambda: R.randperm(0))
+    both(lambda: torch.empty(0, 4).normal_(1, 2), lambda: empty((0, 4), D.float32).normal_(1, 2))
+    both(lambda: torch.empty(0).bernoulli_(0.5), lambda: empty((0,), D.float32).bernoulli_(0.5))
+    both(lambda: torch.bernoulli(torch.empty(0, 3)), lambda: R.bernoulli(empty((0, 3), D.float32)))
+    both(lambda: torch.multinomial(torch.ones(0, 3), 2, True),
+         lambda: R.multinomial(Tensor._make(np.ones((0, 3), np.float32)), 2, True))
+    both(lambda: torch.empty(0, dtype=torch.float64).exponential_(),
+         lambda: empty((0,), D.float64).exponential_())
