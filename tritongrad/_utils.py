@@ -3,8 +3,6 @@
 Checkpoint files name these functions; ``tritongrad.load`` resolves the names to the functions here, and
 plain ``pickle`` of a tritongrad tensor uses them too.
 """
-from collections import OrderedDict
-
 import numpy as np
 
 from . import _dtype as D
@@ -87,6 +85,21 @@ def _storage_parts(storage):
     raise TypeError(f"expected a storage, but got {type(storage).__name__}")
 
 
+_internal_fields = []
+
+
+def _get_obj_state(obj):
+    """The Python attributes a tensor carries, as PyTorch pickles them (its ``__dict__``).
+
+    tritongrad keeps some of its own bookkeeping (``_storage``, ``_base``, ``_is_param``, ...) in the
+    instance ``__dict__`` when it differs from the class default; those are not user state and are left out."""
+    if not _internal_fields:
+        from ._tensor import Tensor
+        _internal_fields.append(frozenset(k for k in vars(Tensor) if k.startswith("_") and not k.startswith("__")))
+    internal = _internal_fields[0]
+    return {k: v for k, v in obj.__dict__.items() if k not in internal}
+
+
 def _rebuild_tensor(storage, storage_offset, size, stride):
     untyped, dtype = _storage_parts(storage)
     return _tensor_on_storage(untyped, dtype, storage_offset, size, stride)
@@ -166,4 +179,4 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 __all__ = ["_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_parameter",
-           "_rebuild_parameter_with_state", "_rebuild_from_type_v2", "OrderedDict"]
+           "_rebuild_parameter_with_state", "_rebuild_from_type_v2"]

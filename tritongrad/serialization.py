@@ -503,15 +503,14 @@ class _CheckpointPickler(pickle._Pickler):
             data = t.detach()
             func, args = self._tensor_args(data)
             inner = _ReducedTensor(func, args)
-            state = dict(t.__dict__)
-            state.pop("_is_param", None)
+            state = _utils._get_obj_state(t)
             if state:
                 return (_torch_global("torch._utils", "_rebuild_parameter_with_state"),
                         (inner, bool(t.requires_grad), OrderedDict(), state))
             return (_torch_global("torch._utils", "_rebuild_parameter"),
                     (inner, bool(t.requires_grad), OrderedDict()))
         func, args = self._tensor_args(t)
-        state = dict(t.__dict__)
+        state = _utils._get_obj_state(t)
         if type(t) is Tensor and not state:
             return func, args
         return (_torch_global("torch._tensor", "_rebuild_from_type_v2"), (func, type(t), args, state))
@@ -640,7 +639,7 @@ def _tensor_reduce(tensor, proto):
     untyped, offset, stride = layout
     storage = TypedStorage(wrap_storage=untyped, dtype=tensor.dtype, _internal=True)
     args = (storage, offset, tuple(tensor._data.shape), stride, bool(tensor.requires_grad), OrderedDict())
-    state = dict(tensor.__dict__)
+    state = _utils._get_obj_state(tensor)
     if type(tensor) is Tensor and not state:
         return (_utils._rebuild_tensor_v2, args)
     return (_utils._rebuild_from_type_v2, (_utils._rebuild_tensor_v2, type(tensor), args, state))

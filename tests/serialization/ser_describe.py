@@ -185,7 +185,8 @@ class TritongradAdapter:
         return id(s) if s.nbytes() else ("empty", id(t))
 
     def attrs(self, t):
-        return {k: v for k, v in t.__dict__.items()}
+        from tritongrad._utils import _get_obj_state
+        return _get_obj_state(t)
 
     def tensor_fields(self, t):
         import numpy as np

@@ -9,7 +9,6 @@ import zipfile
 import numpy as np
 import pytest
 
-import tritongrad as tg
 from tritongrad import _dtype as tg_dtype
 from tritongrad import serialization as S
 from tritongrad.nn.parameter import Parameter
