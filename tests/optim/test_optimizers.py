@@ -709,3 +709,24 @@ def test_lbfgs_state_dict_round_trip_continues_like_torch():
     np.testing.assert_allclose(g_losses, t_losses, rtol=1e-9)
     for t_value, g_value in zip(t_values, g_values):
         np.testing.assert_allclose(g_value, t_value, rtol=1e-6, atol=1e-9)
+
+
+def test_step_hooks_of_a_subclass_calling_super_step_like_torch():
+    """PyTorch wraps ``type(self).step`` when an instance is made; a subclass calling the (already wrapped)
+    parent step therefore runs the hooks once per wrapped level."""
+    def count_hook_calls(lib_optim, make_param):
+        lib_optim.Adam([make_param()])  # the parent class has been instantiated: its step is wrapped
+
+        class LoggingAdam(lib_optim.Adam):
+            def step(self, closure=None):
+                return super().step(closure)
+
+        calls = []
+        opt = LoggingAdam([make_param()])
+        opt.register_step_pre_hook(lambda o, a, k: calls.append("pre"))
+        opt.register_step_post_hook(lambda o, a, k: calls.append("post"))
+        opt.step()
+        return calls, getattr(type(opt).step, "hooked", False)
+
+    assert count_hook_calls(tg_optim, lambda: tg_leaf(np.ones(2, np.float32))) == \
+        count_hook_calls(torch.optim, lambda: torch.ones(2, requires_grad=True))
