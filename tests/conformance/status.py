@@ -71,22 +71,32 @@ NEEDS = {
     "tutorials/t09_graph_internals": "autograd graph (next_functions, AccumulateGrad, hooks, retain_grad, autograd.grad)",
     "tutorials/t10_module_internals": "nn.Module internals (buffers, hooks, named_*, apply, requires_grad_)",
     "tutorials/t11_optimizers_compared": "optim (SGD momentum/nesterov/weight_decay, Adam, AdamW, RMSprop state)",
+    "tutorials/t12_dtypes_and_memory": "dtypes (float16, bfloat16, ints), conversions, type promotion, element_size",
+    "tutorials/t13_mixed_precision": "torch.autocast on the CPU (bfloat16), is_autocast_enabled",
 }
 
 XFAIL = {
     '036_s004_bce_adam': (
-        "waiting on nn.BCELoss, nn.Sigmoid, optim.Adam; now: line 6: expected '[0.5003, "
-        "-0.500159] 0.0003', got '[0.5003, -0.500232] 0.0003'"
+        "waiting on a core fix: sigmoid's backward must round as PyTorch's grad * (1 - y) * y"
+        ' does (ours computes grad * (y * (1 - y))), a 1-ulp gradient difference that Adam '
+        "amplifies; now: line 6: expected '[0.5003, -0.500159] 0.0003', got '[0.5003, "
+        "-0.500232] 0.0003'"
     ),
     '042_s004_variable_v010': (
-        'waiting on autograd.Variable, randn, view error message; now: raises RuntimeError: '
-        'unsupported operation: more than one element of the written-to tensor refers to a '
-        'single memory location. Please clone() the tensor befo...'
+        'waiting on a core fix: torch.randn(0, 10) (an empty tensor) raises RuntimeError '
+        "'unsupported operation: more than one element of the written-to tensor refers to a "
+        "single memory location' instead of returning an empty tensor; PyTorch then raises "
+        "shape '[1, 10]' is invalid for input of size 0 in view"
     ),
     'tutorials/t08_profiler': (
         'waiting on torch.profiler (profile, record_function, key_averages), '
         "autograd.profiler; now: raises ImportError: cannot import name 'ProfilerActivity' "
         "from 'torch.profiler' (tritongrad does not provide torch.profiler.ProfilerActivity "
         'yet)'
+    ),
+    'tutorials/t13_mixed_precision': (
+        'waiting on torch.autocast on the CPU (bfloat16), is_autocast_enabled; now: raises '
+        "AttributeError: module 'torch' has no attribute 'autocast' (tritongrad does not "
+        'provide torch.autocast yet)'
     ),
 }
