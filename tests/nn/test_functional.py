@@ -57,7 +57,7 @@ def run_both(fn_tg, fn_torch, *inputs, grad_out_seed=0, rtol=1e-7, atol=1e-9, ch
 
 
 def randn(*shape, seed=0, dtype=torch.float64):
-    return torch.randn(*shape, dtype=dtype, generator=torch.Generator().manual_seed(seed))
+    return torch.randn(shape, dtype=dtype, generator=torch.Generator().manual_seed(seed))
 
 
 # ---------------------------------------------------------------- activations
@@ -514,3 +514,46 @@ def test_rrelu_training_draws_match_oracle_and_eval_slope():
     mg, mt = tg.nn.RReLU(0.1, 0.3), torch.nn.RReLU(0.1, 0.3)
     assert repr(mg) == repr(mt)
     np.testing.assert_array_equal(mg(to_tg(x32)).numpy(), mt(x32).numpy())
+
+
+def _next_function_names(M, T):
+    x = T.ones(4, 3, requires_grad=True)
+    t = T.tensor([0, 1, 2, 0])
+    w = T.ones(3, requires_grad=True)
+    b = T.zeros(3, requires_grad=True)
+    outs = {
+        "nll": M.nll_loss(x, t), "nll_weighted": M.nll_loss(x, t, weight=T.ones(3)),
+        "mse": M.mse_loss(x, x.detach()), "layer_norm": M.layer_norm(x, (3,), w, b),
+        "layer_norm_plain": M.layer_norm(x, (3,)), "batch_norm": M.batch_norm(x, None, None, w, b, True),
+        "group_norm": M.group_norm(x.view(4, 3, 1), 1, w, b), "embedding": M.embedding(t, x), "gelu": M.gelu(x),
+        "prelu": M.prelu(x, w), "prelu_1d": M.prelu(w, T.ones(1, requires_grad=True)),
+        "bce": M.binary_cross_entropy(T.sigmoid(x), T.ones(4, 3) * 0.5),
+        "bce_logits": M.binary_cross_entropy_with_logits(x, T.ones(4, 3) * 0.5, pos_weight=T.ones(3)),
+        "smooth_l1": M.smooth_l1_loss(x, x.detach() * 2), "soft_margin": M.soft_margin_loss(x, T.ones(4, 3)),
+        "multi_margin": M.multi_margin_loss(x, t), "embedding_bag": M.embedding_bag(t, x, T.tensor([0, 2])),
+        "multilabel_margin": M.multilabel_margin_loss(x, T.zeros(4, 3, dtype=T.int64)),
+    }
+    return {k: [type(n).__name__ if n is not None else None for n, _ in v.grad_fn.next_functions]
+            for k, v in outs.items()}
+
+
+def test_custom_nodes_next_functions_match():
+    assert _next_function_names(TF, tg) == _next_function_names(F, torch)
+
+
+@pytest.mark.parametrize("call", [
+    lambda M, T: M.prelu(T.ones(3), T.ones(3)),
+    lambda M, T: M.prelu(T.ones(()), T.ones(3)),
+    lambda M, T: M.soft_margin_loss(T.ones(3), T.ones(3, requires_grad=True)),
+])
+def test_prelu_and_target_grad_errors(call):
+    with pytest.raises(RuntimeError) as et:
+        call(F, torch)
+    with pytest.raises(RuntimeError) as eg:
+        call(TF, tg)
+    assert str(eg.value) == str(et.value)
+
+
+def test_prelu_shapes():
+    for xs, ws in [((3,), (1,)), ((), (1,)), ((2, 3, 4, 2), (3,)), ((2, 3, 4), (1,))]:
+        run_both(TF.prelu, F.prelu, randn(*xs, seed=80), randn(*ws, seed=81).abs())

@@ -15,7 +15,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _scalar_type_name
 from ..autograd import grad_mode
 from ..autograd.grad_mode import no_grad
-from .._ops._common import record, needs_grad, check_inplace
+from .._ops._common import record, needs_grad, check_inplace, sum_to
 from ._functional_spatial import *  # noqa: F401,F403  (conv, pooling, padding, interpolate: other file)
 from ._functional_spatial import __all__ as _spatial_all
 from ._functional_seq import *  # noqa: F401,F403  (rnn cells, attention: other file)
@@ -293,33 +293,30 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
 def prelu(input, weight):
     """max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared."""
     n = weight.numel()
+    if input.dim() == 0 and n != 1:
+        raise RuntimeError("Not allow zero-dim input tensor.")
     channels = input.shape[1] if input.dim() >= 2 else 1
-    if n != 1 and (input.dim() == 0 or n != channels):
+    if n != 1 and n != channels:
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} "
                            f"and channel size = {channels}.")
-    wshape = [1] * input.dim()
+    # PyTorch views the weight into the broadcast shape (except for 1-D input)
     if input.dim() >= 2:
-        wshape[1] = n
-    elif input.dim() == 1:
-        wshape[0] = n
-    w_np = _cnp(weight).reshape(wshape) if n != 1 else _cnp(weight).reshape(())
+        w_view = weight.view([n] + [1] * (input.dim() - 2)) if n != 1 else weight.view([1] * (input.dim() - 1))
+    elif input.dim() == 0:
+        w_view = weight.view(())
+    else:
+        w_view = weight
     a = _cnp(input)
-    out = _wrap(np.where(a > 0, a, a * w_np), D.promote_types(input.dtype, weight.dtype))
+    out = _wrap(np.where(a > 0, a, a * _cnp(w_view)), D.promote_types(input.dtype, weight.dtype))
 
     def backward(node, g):
         x, w = node.saved(0), node.saved(1)
         pos = (x > 0).to(g.dtype)
-        wb = w.reshape(wshape) if n != 1 else w.reshape(())
-        gx = g * (pos + (1 - pos) * wb)
+        gx = g * (pos + (1 - pos) * w)
         contrib = g * x * (1 - pos)
-        if n == 1:
-            gw = contrib.sum().reshape(w.shape)
-        else:
-            dims = [d for d in range(x.dim()) if d != (1 if x.dim() >= 2 else 0)]
-            gw = (contrib.sum(dims) if dims else contrib).reshape(w.shape)
-        return gx, gw
+        return gx, sum_to(contrib, w.shape)
 
-    return _custom("PreluKernelBackward0", out, (input, weight), backward, (input, weight))
+    return _custom("PreluKernelBackward0", out, (input, w_view), backward, (input, w_view))
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -966,9 +963,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         if not keep.all() or scale_grad_by_freq:
             g2 = g2 * _wrap(scale.reshape(-1, 1), g.dtype)
         gw = tg.zeros((num, dim), dtype=g.dtype).index_add(0, _make(flat.copy(), D.int64), g2)
-        return (None, gw)
+        return (gw,)
 
-    return _custom("EmbeddingBackward0", out, (input, weight), backward)
+    return _custom("EmbeddingBackward0", out, (weight,), backward)
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
@@ -1248,6 +1245,12 @@ def _warn_size(input, target):
                       "same size.", stacklevel=3)
 
 
+def _not_differentiable_target(fn, target):
+    if grad_mode._state[0] and target.requires_grad:
+        raise RuntimeError(f"The function '{fn}' is not differentiable with respect to argument 'target'. This input "
+                           "cannot have requires_grad True.")
+
+
 def _pointwise_loss(name, input, target, reduction, np_fn, grad_fn):
     """A loss that PyTorch computes as one op: elementwise ``np_fn(x, t)``, reduced; ``grad_fn(x, t)`` is
     d loss / d x per element (tritongrad ops); the target gets the negative of it."""
@@ -1333,6 +1336,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
+    _not_differentiable_target("soft_margin_loss", target)
     if input.shape != target.shape:
         input, target = tg.broadcast_tensors(input, target)
     loss = np.log1p(np.exp(-_cnp(target) * _cnp(input)))
@@ -1342,9 +1346,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     def backward(node, g):
         x, t = node.saved(0), node.saved(1)
         z = tg.exp(-t * x)
-        return _grad_scale(g, reduction, n) * (-t * z / (z + 1)), None
+        return (_grad_scale(g, reduction, n) * (-t * z / (z + 1)),)
 
-    return _custom("SoftMarginLossBackward0", out, (input, target), backward, (input, target))
+    return _custom("SoftMarginLossBackward0", out, (input,), backward, (input, target))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -1556,10 +1560,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             onehot = np.moveaxis(onehot, -1, 1)
         m = _wrap(np.ascontiguousarray(onehot), input.dtype)
         if reduction == "none" and input.dim() >= 2:
-            return m * g.unsqueeze(1), None
-        return m * g, None
+            return (m * g.unsqueeze(1),)
+        return (m * g,)
 
-    return _custom("NllLoss2DBackward0" if input.dim() == 4 else "NllLossBackward0", out, (input, target), backward)
+    return _custom("NllLoss2DBackward0" if input.dim() == 4 else "NllLossBackward0", out, (input,), backward)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
@@ -1706,10 +1710,10 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
             coef = coef / n
         m = _wrap(coef.reshape(input.shape), input.dtype)
         if reduction == "none" and input.dim() == 2:
-            return m * g.unsqueeze(1), None
-        return m * g, None
+            return (m * g.unsqueeze(1),)
+        return (m * g,)
 
-    return _custom("MultilabelMarginLossBackward0", out, (input, target), backward)
+    return _custom("MultilabelMarginLossBackward0", out, (input,), backward)
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
@@ -1754,9 +1758,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
             gx = gx * g.reshape(n, 1)
         else:
             gx = gx * g
-        return gx.reshape(input.shape), None
+        return (gx.reshape(input.shape),)
 
-    return _custom("MultiMarginLossBackward0", out, (input, target), backward, (input,))
+    return _custom("MultiMarginLossBackward0", out, (input,), backward, (input,))
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
