@@ -188,6 +188,7 @@ def _err(fn):
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 9, 9)),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8).double(), t.randn(6, 3, 3, 3)),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), t.randn(6).double()),
+    lambda m, t: m.conv2d(t.randn(1, 3, 8, 8).double(), t.randn(6, 3, 3, 3), t.randn(6)),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), t.randn(5)),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), stride=2, padding="same"),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), padding="foo"),

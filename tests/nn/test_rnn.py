@@ -229,6 +229,7 @@ def _err(fn):
     lambda nn, t: nn.GRUCell(3, 4)(t.randn(2, 2, 3)),
     lambda nn, t: nn.GRUCell(3, 4)(t.randn(2, 3), t.randn(3, 4)),
     lambda nn, t: nn.GRUCell(3, 4)(t.randn(2, 5)),
+    lambda nn, t: nn.LSTM(3, 4).double()(t.randn(2, 1, 3)),
 ])
 def test_errors_match(case):
     expected = _err(lambda: case(torch.nn, torch))

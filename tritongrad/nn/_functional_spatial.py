@@ -247,12 +247,12 @@ def _conv_checks(x, w, bias, nd, name, groups, transposed):
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {_shape_str(x.shape)}")
-    if x.dtype != w.dtype:
-        # PyTorch names the input's dtype as the expected one
-        raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(w.dtype)}")
     if bias is not None and bias.dtype != x.dtype:
         raise RuntimeError(f"Input type ({_c_name(x.dtype)}) and bias type ({_c_name(bias.dtype)}) should be the "
                            "same")
+    if x.dtype != w.dtype:
+        # PyTorch names the input's dtype as the expected one
+        raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(w.dtype)}")
     if w.dim() != nd + 2:
         raise RuntimeError(f"weight should have at least three dimensions" if w.dim() < 3 else
                            f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input "

@@ -310,6 +310,10 @@ class RNNBase(Module):
                 elif hx.dim() != 3:
                     raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
             max_batch = input.size(0) if self.batch_first else input.size(1)
+        weight_dtype = self._flat_weights[0].dtype
+        if input.dtype != weight_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight_dtype}). Convert "
+                             f"input: input.to({weight_dtype}), or convert model: model.to({input.dtype})")
         if hx is None:
             hx = self._default_hidden(input, max_batch, lstm)
         elif lstm:
