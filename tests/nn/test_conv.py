@@ -275,3 +275,36 @@ def test_default_init_matches_torch_rng(name, args):
     gm = getattr(tnn, name)(*args)
     for (_, pt), (_, pg) in zip(tm.named_parameters(), gm.named_parameters()):
         np.testing.assert_array_equal(pg.detach().numpy(), pt.detach().numpy())
+
+
+def _conv_model(nn):
+    return nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 8, 3, stride=2, padding="valid", padding_mode="zeros"), nn.ReLU(),
+        nn.ConvTranspose2d(8, 4, 2, stride=2), nn.AdaptiveAvgPool2d((2, 2)), nn.Flatten(),
+        nn.Dropout(0.3), nn.Linear(16, 5))
+
+
+def test_training_steps_match_torch():
+    """Same seed, same init and dropout masks: a few SGD steps of a small CNN agree with PyTorch."""
+    torch.manual_seed(0)
+    tmodel = _conv_model(torch.nn)
+    tg.manual_seed(0)
+    gmodel = _conv_model(tnn)
+    assert repr(gmodel) == repr(tmodel)
+    topt = torch.optim.SGD(tmodel.parameters(), lr=0.1, momentum=0.9)
+    gopt = tg.optim.SGD(gmodel.parameters(), lr=0.1, momentum=0.9)
+    x = np.random.default_rng(0).standard_normal((4, 3, 12, 12)).astype(np.float32)
+    y = np.array([0, 3, 1, 4])
+    for _ in range(3):
+        tl = torch.nn.functional.cross_entropy(tmodel(torch.tensor(x)), torch.tensor(y))
+        gl = tg.nn.functional.cross_entropy(gmodel(tg.tensor(x)), tg.tensor(y))
+        np.testing.assert_allclose(gl.item(), tl.item(), rtol=1e-5)
+        topt.zero_grad()
+        gopt.zero_grad()
+        tl.backward()
+        gl.backward()
+        topt.step()
+        gopt.step()
+    for (n, pt), (_, pg) in zip(tmodel.named_parameters(), gmodel.named_parameters()):
+        np.testing.assert_allclose(pg.detach().numpy(), pt.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
