@@ -88,16 +88,25 @@ def _storage_parts(storage):
 _internal_fields = []
 
 
+def _internal_field_names():
+    """Names tritongrad's Tensor keeps bookkeeping under (class-level defaults overridden per instance)."""
+    if not _internal_fields:
+        from ._tensor import Tensor
+        _internal_fields.append(frozenset(k for k in vars(Tensor) if k.startswith("_") and not k.startswith("__")))
+    return _internal_fields[0]
+
+
 def _get_obj_state(obj):
     """The Python attributes a tensor carries, as PyTorch pickles them (its ``__dict__``).
 
     tritongrad keeps some of its own bookkeeping (``_storage``, ``_base``, ``_is_param``, ...) in the
     instance ``__dict__`` when it differs from the class default; those are not user state and are left out."""
-    if not _internal_fields:
-        from ._tensor import Tensor
-        _internal_fields.append(frozenset(k for k in vars(Tensor) if k.startswith("_") and not k.startswith("__")))
-    internal = _internal_fields[0]
+    internal = _internal_field_names()
     return {k: v for k, v in obj.__dict__.items() if k not in internal}
+
+
+def _is_internal_field(name):
+    return name in _internal_field_names()
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
@@ -150,7 +159,9 @@ def _set_obj_state(obj, state):
         dict_state, slots_state = state, None
     if dict_state:
         for k, v in dict_state.items():
-            setattr(obj, k, v)
+            # tritongrad's own bookkeeping (older pickles may carry it) belongs to the rebuilt tensor
+            if not _is_internal_field(k):
+                setattr(obj, k, v)
     if slots_state:
         for k, v in slots_state.items():
             setattr(obj, k, v)

@@ -884,8 +884,9 @@ def _checked_state(state):
             continue
         if not isinstance(part, dict):
             raise pickle.UnpicklingError(f"tensor state must be a dict, not {type(part).__name__}")
+        from ._tensor import Tensor
         for k in part:
-            if not isinstance(k, str) or k.startswith("__"):
+            if not isinstance(k, str) or k.startswith("__") or k in Tensor.__slots__:
                 raise pickle.UnpicklingError(f"refusing to set attribute {k!r} while loading")
     return state
 

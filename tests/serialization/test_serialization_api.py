@@ -525,3 +525,31 @@ def test_torchscript_archive_refused():
     archive = _zip_of([("data.pkl", b"\x80\x02K\x01."), ("constants.pkl", b"\x80\x02)."), ("version", b"3\n")])
     with pytest.raises(RuntimeError, match=r"^Cannot use ``weights_only=True`` with TorchScript archives"):
         S.load(archive)
+
+
+class _ParameterWithState:
+    """Pickles as torch._utils._rebuild_parameter_with_state(data, True, hooks, state)."""
+
+    def __init__(self, data, state):
+        self.data, self.state = data, state
+
+    def __reduce__(self):
+        from tritongrad import _utils
+        return (_utils._rebuild_parameter_with_state, (self.data, True, collections.OrderedDict(), self.state))
+
+
+def test_tensor_slots_cannot_be_overwritten_by_a_file():
+    buf = io.BytesIO()
+    S.save(_ParameterWithState(_t(np.ones(2, np.float32)), {"_data": "not an array"}), buf)
+    buf.seek(0)
+    assert S.load(buf, weights_only=False)._data.tolist() == [1.0, 1.0]  # bookkeeping is never restored
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match="refusing to set attribute '_data'"):
+        S.load(buf)
+
+
+def test_plain_pickle_of_parameter_keeps_storage_consistent():
+    p = Parameter(_t(np.arange(3, dtype=np.float32)))
+    q = pickle.loads(pickle.dumps(p))
+    assert q.data_ptr() == q.untyped_storage().data_ptr()
+    assert q.storage_offset() == 0 and q._data.tolist() == [0.0, 1.0, 2.0]
