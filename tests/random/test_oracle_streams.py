@@ -552,3 +552,23 @@ def test_empty_tensors_draw_nothing():
          lambda: R.multinomial(Tensor._make(np.ones((0, 3), np.float32)), 2, True))
     both(lambda: torch.empty(0, dtype=torch.float64).exponential_(),
          lambda: empty((0,), D.float64).exponential_())
+
+
+def test_multinomial_transposed_probabilities():
+    seed_both(15)
+    P = torch.rand(6, 4, generator=torch.Generator()).t()
+    Pg = Tensor._make(from_torch(P.t())._data.T, D.float32)
+    both(lambda: torch.multinomial(P, 3), lambda: R.multinomial(Pg, 3))
+    both(lambda: torch.multinomial(P, 1), lambda: R.multinomial(Pg, 1))
+    both(lambda: torch.multinomial(P, 5, True), lambda: R.multinomial(Pg, 5, True))
+    both(lambda: P.multinomial(2), lambda: Pg.multinomial(2))
+
+
+def test_zero_dim_tensors():
+    seed_both(16)
+    both(lambda: torch.randn(()), lambda: R.randn(()))
+    both(lambda: torch.rand(()), lambda: R.rand(()))
+    both(lambda: torch.empty((), dtype=torch.int64).random_(), lambda: empty((), D.int64).random_())
+    both(lambda: torch.empty(()).bernoulli_(0.5), lambda: empty((), D.float32).bernoulli_(0.5))
+    both(lambda: torch.empty((), dtype=torch.float64).normal_(2, 3), lambda: empty((), D.float64).normal_(2, 3))
+    both(lambda: torch.randint(0, 7, ()), lambda: R.randint(0, 7, ()))
