@@ -125,3 +125,4 @@ def test_event_fields_match_pytorch():
         assert (x.cpu_time_str, x.cpu_time_total_str, x.self_cpu_time_total_str) == \
                (y.cpu_time_str, y.cpu_time_total_str, y.self_cpu_time_total_str)
         assert x.key == y.key
+        assert repr(x) == repr(y)

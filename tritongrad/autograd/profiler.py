@@ -214,7 +214,7 @@ class _Recorder:
         stack = self.state.stack
         native, index = self._thread()
         event = FunctionEvent(id=next(self._ids), name=name, thread=index, start_us=self.now_us(), end_us=None,
-                              fwd_thread=0 if sequence_nr < 0 else index,
+                              overload_name="", fwd_thread=0 if sequence_nr < 0 else index,
                               input_shapes=shapes if shapes is not None else [], stack=[], scope=scope,
                               use_device=self.use_device, sequence_nr=sequence_nr,
                               flops=0 if self.with_flops else None)

@@ -255,7 +255,7 @@ class FunctionEvent(FormattedTimesMixin):
 
     def __repr__(self):
         device_name = self.use_device
-        return (f"<FunctionEvent id={self.id} name={self.name} overload_name={self.overload_name or ''} "
+        return (f"<FunctionEvent id={self.id} name={self.name} overload_name={self.overload_name} "
                 f"device_type={self.device_type} node_id={self.node_id} cpu_time={self.cpu_time_str} "
                 f"start_us={self.time_range.start} end_us={self.time_range.end} "
                 f"cpu_children={[child.id for child in self.cpu_children]} "
