@@ -553,3 +553,25 @@ def test_plain_pickle_of_parameter_keeps_storage_consistent():
     q = pickle.loads(pickle.dumps(p))
     assert q.data_ptr() == q.untyped_storage().data_ptr()
     assert q.storage_offset() == 0 and q._data.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_cuda_tagged_storages(monkeypatch):
+    # a checkpoint whose storage was on cuda:0 (tagged as torch tags GPU storages)
+    monkeypatch.setattr(S, "_location_tag", lambda storage: "cuda:0")
+    buf = io.BytesIO()
+    S.save({"w": _t(np.arange(3, dtype=np.float32))}, buf)
+    monkeypatch.undo()
+    assert b"cuda:0" in zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("archive/data.pkl")
+    monkeypatch.setattr(S, "_cuda_available", lambda: False)
+    for location in (None, {"cpu": "cpu"}):
+        buf.seek(0)
+        with pytest.raises(RuntimeError) as info:
+            S.load(buf, map_location=location)
+        assert str(info.value) == CUDA_MESSAGE
+    for location in ("cpu", device("cpu"), {"cuda:0": "cpu"}):
+        buf.seek(0)
+        assert S.load(buf, map_location=location)["w"]._data.tolist() == [0.0, 1.0, 2.0]
+    calls = []
+    buf.seek(0)
+    S.load(buf, map_location=lambda storage, tag: calls.append(tag) or storage)
+    assert calls == ["cuda:0"]
