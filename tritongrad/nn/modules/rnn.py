@@ -193,9 +193,8 @@ class RNNBase(Module):
         F = _F()
         w_ih, w_hh, b_ih, b_hh, w_hr = params
         x_proj = F.linear(x, w_ih, b_ih)  # the input projection of every step in one product
-        offsets = [0]
-        for b in batch_sizes:
-            offsets.append(offsets[-1] + b)
+        # one split node for all steps: its backward concatenates the step gradients once
+        x_steps = x_proj.split(list(batch_sizes), 0)
         lstm = self.mode == "LSTM"
         steps = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         outs = [None] * len(batch_sizes)
@@ -205,8 +204,7 @@ class RNNBase(Module):
             for t in steps:
                 bt = batch_sizes[t]
                 cur = tuple(s[:bt] for s in h) if lstm else h[:bt]
-                prev_bt = cur[0].shape[0] if lstm else cur.shape[0]
-                new = self._step(x_proj[offsets[t]:offsets[t + 1]], cur, w_hh, b_hh, w_hr)
+                new = self._step(x_steps[t], cur, w_hh, b_hh, w_hr)
                 outs[t] = new[0] if lstm else new
                 nxt = batch_sizes[t + 1] if t + 1 < len(batch_sizes) else 0
                 if nxt < bt:
@@ -230,7 +228,7 @@ class RNNBase(Module):
                             h = tuple(tg.cat([a, s[have:bt]], 0) for a, s in zip(h, state))
                         else:
                             h = tg.cat([h, state[have:bt]], 0)
-                h = self._step(x_proj[offsets[t]:offsets[t + 1]], h, w_hh, b_hh, w_hr)
+                h = self._step(x_steps[t], h, w_hh, b_hh, w_hr)
                 outs[t] = h[0] if lstm else h
             final = h
         return tg.cat(outs, 0), final
