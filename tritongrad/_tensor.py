@@ -20,9 +20,19 @@ _grad_state = grad_mode._state
 
 
 class Tensor:
-    __slots__ = ("_data", "_storage", "dtype", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc",
-                 "_base", "_acc_ref", "_hooks", "_post_acc_hooks", "_retains_grad", "_view_info",
-                 "_inference", "_is_param", "__dict__", "__weakref__")
+    # the fields every op touches are slots; the rarely set ones are class-level defaults that an instance
+    # overrides in its __dict__ only when it needs to (this keeps creating a tensor cheap)
+    __slots__ = ("_data", "dtype", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc", "__dict__",
+                 "__weakref__")
+    _storage = None
+    _base = None
+    _acc = None
+    _hooks = None
+    _post_acc_hooks = None
+    _retains_grad = False
+    _view_info = None
+    _inference = False
+    _is_param = False
 
     # -------------------------------------------------------------- construction
     def __new__(cls, *args, **kwargs):
@@ -46,28 +56,26 @@ class Tensor:
         elif arr.dtype != dtype._np:
             arr = arr.astype(dtype._np)
         t._data = arr
-        t._storage = storage
         t.dtype = dtype
         t._requires_grad = False
         t._grad = None
         t._grad_fn = None
         t._output_nr = 0
         t._vc = vc if vc is not None else [0]
-        t._base = base
-        t._acc_ref = None
-        t._hooks = None
-        t._post_acc_hooks = None
-        t._retains_grad = False
-        t._view_info = None
-        t._inference = grad_mode._state[1]
-        t._is_param = False
+        if storage is not None:
+            t._storage = storage
+        if base is not None:
+            t._base = base
+        if _grad_state[1]:
+            t._inference = True
         return t
 
     def _view_of(self, arr, view_info=None):
         """A new tensor over ``arr``, a numpy view into this tensor's memory."""
         base = self._base if self._base is not None else self
-        t = Tensor._make(arr, self.dtype, self._get_storage(), base, self._vc)
-        t._view_info = view_info
+        t = Tensor._make(arr, self.dtype, self._storage, base, self._vc)
+        if view_info is not None:
+            t._view_info = view_info
         return t
 
     def _alias(self):
@@ -81,12 +89,16 @@ class Tensor:
             if k in ("__dict__", "__weakref__"):
                 continue
             object.__setattr__(t, k, getattr(self, k))
+        t.__dict__.update(self.__dict__)
         return t
 
     def _get_storage(self):
         s = self._storage
         if s is None:
-            s = self._storage = UntypedStorage(flat_buffer_of(self._data))
+            # a view lives in its base's buffer; a tensor that owns its memory makes the buffer on first use
+            b = self._base
+            s = b._get_storage() if b is not None else UntypedStorage(flat_buffer_of(self._data))
+            self._storage = s
         return s
 
     # -------------------------------------------------------------- basic attributes
@@ -240,6 +252,8 @@ class Tensor:
         if flag and self._inference and not grad_mode._state[1]:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(flag)
+        if not flag:
+            self._acc = None
 
     def requires_grad_(self, requires_grad=True):
         self._set_requires_grad(requires_grad)
@@ -299,11 +313,9 @@ class Tensor:
         if fn is not None:
             return (fn, self._output_nr)
         if self._requires_grad:
-            ref = self._acc_ref
-            acc = ref() if ref is not None else None
+            acc = self._acc
             if acc is None:
-                acc = AccumulateGrad(self)
-                self._acc_ref = weakref.ref(acc)
+                acc = self._acc = AccumulateGrad(self)
             return (acc, 0)
         return None
 
@@ -366,6 +378,7 @@ class Tensor:
         self._data = new._data
         self._storage = new._get_storage()
         self.dtype = new.dtype
+        self._acc = None
 
     # -------------------------------------------------------------- conversions
     def item(self):

@@ -6,6 +6,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim, _scalar_type_name
 from ..autograd import grad_mode
+from ..autograd import graph
 from ..autograd.graph import node_class, SavedTensor
 
 _state = grad_mode._state
@@ -70,31 +71,52 @@ def save(t, is_output=False):
     return SavedTensor(t, is_output) if isinstance(t, Tensor) else t
 
 
+_NO_EDGE = (None, 0)
+_node_classes = graph._node_classes
+
+
 def record(name, outputs, inputs, backward, saved=(), saved_names=None):
     """Make node ``name`` for ``outputs`` computed from ``inputs``; ``backward(node, *grads)`` returns one
-    gradient per input (None where there is none). ``saved`` entries that are tensors are version-checked."""
-    cls = node_class(name, saved_names)
-    single = isinstance(outputs, Tensor)
-    outs = (outputs,) if single else outputs
-    node = cls(tuple(edge(t) for t in inputs), backward,
-               tuple(SavedTensor(s) if isinstance(s, Tensor) else s for s in saved),
-               tuple((o._data.shape, o.dtype) for o in outs))
-    for i, o in enumerate(outs):
-        if o is not None and (o.dtype.is_floating_point or o.dtype.is_complex):
+    gradient per input (None where there is none). ``saved`` entries that are tensors are version-checked;
+    the marker ``"__out__"`` saves the (first) output itself."""
+    cls = _node_classes.get(name)
+    if cls is None:
+        cls = node_class(name, saved_names)
+    outs = (outputs,) if isinstance(outputs, Tensor) else outputs
+    edges = []
+    for t in inputs:
+        if isinstance(t, Tensor):
+            fn = t._grad_fn
+            if fn is not None:
+                edges.append((fn, t._output_nr))
+                continue
+            if t._requires_grad:
+                edges.append(t._grad_edge())
+                continue
+        edges.append(_NO_EDGE)
+    sv = []
+    for s in saved:
+        if isinstance(s, Tensor):
+            sv.append(SavedTensor(s))
+        elif s.__class__ is str and s == "__out__":
+            sv.append(SavedTensor(outs[0], True))
+        else:
+            sv.append(s)
+    node = cls(tuple(edges), backward, tuple(sv), tuple((o._data.shape, o.dtype) for o in outs))
+    i = 0
+    for o in outs:
+        if o is not None and o.dtype._category >= 2:
             o._grad_fn = node
             o._output_nr = i
+        i += 1
     return node
-
-
-def save_output(node, out):
-    """Replace the saved-values tuple entry marked ``'__out__'`` with the output itself (version-checked)."""
-    node._saved = tuple(SavedTensor(out, True) if s == "__out__" and isinstance(s, str) else s for s in node._saved)
 
 
 def sum_to(g, shape):
     """Sum a broadcast gradient back to ``shape``."""
-    gshape = g.shape
-    if tuple(gshape) == tuple(shape):
+    gshape = g._data.shape
+    shape = tuple(shape)
+    if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
     dims = list(range(lead))
@@ -103,9 +125,7 @@ def sum_to(g, shape):
             dims.append(lead + i)
     if dims:
         g = g.sum(dims, keepdim=True)
-    if lead:
-        g = g.reshape(shape)
-    elif tuple(g.shape) != tuple(shape):
+    if g._data.shape != shape:
         g = g.reshape(shape)
     return g
 

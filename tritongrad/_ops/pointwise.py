@@ -48,11 +48,20 @@ def _check_out_grad(out, *ts, name=None):
 
 # ------------------------------------------------------------------ binary arithmetic
 def _binary_setup(a, b):
-    if isinstance(a, Tensor) and isinstance(b, Tensor):
-        check_broadcast(a, b)
-    elif not isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if isinstance(b, Tensor):
+        if isinstance(a, Tensor):
+            if a._data.shape != b._data.shape:
+                check_broadcast(a, b)
+            dt = a.dtype if a.dtype is b.dtype else result_type(a, b)
+        else:
+            dt = result_type(a, b)
+    elif not isinstance(a, Tensor):
         a = to_tensor(a)
-    dt = result_type(a, b)
+        dt = result_type(a, b)
+    elif b.__class__ is float and a.dtype._category == 2:
+        dt = a.dtype  # float tensor with a Python float keeps its dtype
+    else:
+        dt = result_type(a, b)
     cnp = _compute_np(dt)
     return dt, _arr(a, cnp), _arr(b, cnp), a
 
@@ -73,7 +82,7 @@ def add(input, other, *, alpha=1, out=None):
     _check_out_grad(out, input, other)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
-        ash, bsh = input.shape, other.shape if isinstance(other, Tensor) else None
+        ash, bsh = input._data.shape, other._data.shape if isinstance(other, Tensor) else None
 
         def backward(node, g):
             ga = sum_to(g, ash)
@@ -95,7 +104,7 @@ def sub(input, other, *, alpha=1, out=None):
     _check_out_grad(out, input, other)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
-        ash, bsh = input.shape, other.shape if isinstance(other, Tensor) else None
+        ash, bsh = input._data.shape, other._data.shape if isinstance(other, Tensor) else None
 
         def backward(node, g):
             gb = None
@@ -128,8 +137,8 @@ def mul(input, other, *, out=None):
         other_t = isinstance(other, Tensor)
         a_rg = input.requires_grad
         b_rg = other_t and other.requires_grad
-        ash = input.shape
-        bsh = other.shape if other_t else None
+        ash = input._data.shape
+        bsh = other._data.shape if other_t else None
         # save only what the formula needs, as PyTorch does
         saved = (input if b_rg else None, other if a_rg else None)
 
@@ -171,8 +180,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         other_t = isinstance(other, Tensor)
         a_rg = input.requires_grad
         b_rg = other_t and other.requires_grad
-        ash = input.shape
-        bsh = other.shape if other_t else None
+        ash = input._data.shape
+        bsh = other._data.shape if other_t else None
         saved = (input if b_rg else None, other)
 
         def backward(node, g):
@@ -300,10 +309,8 @@ def pow(input, exponent, *, out=None):
                     res = node.saved(2)
                     gb = sum_to(g * where((i == 0) & (e >= 0), 0.0, res * log(i)), bsh)
                 return ga, gb
-            node = record("PowBackward1", r, (input, exponent), backward, (input, exponent, "__out__"),
+            record("PowBackward1", r, (input, exponent), backward, (input, exponent, "__out__"),
                           saved_names=("self", "exponent", "result"))
-            from ._common import save_output
-            save_output(node, r)
         else:
             e = exponent
 
@@ -328,9 +335,7 @@ def _pow_scalar_base(base, exponent, out=None):
             if base == 0:
                 return (g * where(exponent_ge0(node), 0.0, res * math.log(base) if base > 0 else res),)
             return (g * res * math.log(base),)
-        node = record("PowBackward2", r, (exponent,), backward, ("__out__", exponent))
-        from ._common import save_output
-        save_output(node, r)
+        record("PowBackward2", r, (exponent,), backward, ("__out__", exponent))
     return r
 
 
@@ -403,9 +408,7 @@ def hypot(input, other, *, out=None):
         def backward(node, g):
             a, b, res = node.saved(0), node.saved(1), node.saved(2)
             return sum_to(g * a / res, ash), sum_to(g * b / res, bsh)
-        node = record("HypotBackward0", r, (input, other), backward, (input, other, "__out__"))
-        from ._common import save_output
-        save_output(node, r)
+        record("HypotBackward0", r, (input, other), backward, (input, other, "__out__"))
     return r
 
 
@@ -464,10 +467,8 @@ def _unary(name, np_fn, node_name, grad=None, float_only=True, save="input", int
                 record(node_name, r, (input,), lambda node, g: (grad(node, g),), (input,),
                        saved_names=("self",))
             elif save == "result":
-                node = record(node_name, r, (input,), lambda node, g: (grad(node, g),), ("__out__",),
+                record(node_name, r, (input,), lambda node, g: (grad(node, g),), ("__out__",),
                               saved_names=("result",))
-                from ._common import save_output
-                save_output(node, r)
             else:
                 record(node_name, r, (input,), lambda node, g: (grad(node, g),))
         return r
@@ -602,10 +603,8 @@ def relu(input):
     res = np.where(np.isnan(x), x, res) if dt.is_floating_point else res
     r = _make(res, dt)
     if needs_grad(input):
-        node = record("ReluBackward0", r, (input,), lambda node, g: (threshold_backward(g, node.saved(0), 0),),
+        record("ReluBackward0", r, (input,), lambda node, g: (threshold_backward(g, node.saved(0), 0),),
                       ("__out__",), saved_names=("result",))
-        from ._common import save_output
-        save_output(node, r)
     return r
 
 
@@ -651,7 +650,6 @@ def _nan_to_num_np(x, nan, posinf, neginf):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
-    cnp = input._data.dtype
     res = _nan_to_num_np(input._data, nan, posinf, neginf)
     r = _out(res, input.dtype, out)
     if out is None and needs_grad(input):

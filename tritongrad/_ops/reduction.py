@@ -8,7 +8,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ._common import needs_grad, record, dims_arg, wrap_dim, type_name, save_output
+from ._common import needs_grad, record, dims_arg, wrap_dim, type_name
 from .pointwise import _compute_np, _out, exp, log, where, sqrt, _check_out_grad
 
 _make = Tensor._make
@@ -135,9 +135,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
                 others = _prod_others(i, dims)
                 return (g * others,)
             return (g * res_e / i,)
-        node = record("ProdBackward0" if dim is None else "ProdBackward1", r, (input,), backward,
+        record("ProdBackward0" if dim is None else "ProdBackward1", r, (input,), backward,
                       (input, "__out__"))
-        save_output(node, r)
     return r
 
 
@@ -192,8 +191,7 @@ def _max_min(input, dim, keepdim, is_max, name, out_cls):
                 i, res = node.saved(0), node.saved(1)
                 mask = (i == res)
                 return (where(mask, g / mask.sum(), 0.0),)
-            node = record("MaxBackward1" if is_max else "MinBackward1", r, (input,), backward, (input, "__out__"))
-            save_output(node, r)
+            record("MaxBackward1" if is_max else "MinBackward1", r, (input,), backward, (input, "__out__"))
         return r
     if isinstance(dim, Tensor) and dim.dim() == 0:
         dim = int(dim)
@@ -216,7 +214,6 @@ def _max_min(input, dim, keepdim, is_max, name, out_cls):
     v = _make(vals, input.dtype)
     ix = _make(idx.astype(np.int64), D.int64)
     if needs_grad(input):
-        shape = input.shape
         _record_index_reduce("MaxBackward0" if is_max else "MinBackward0", v, ix, input, d, keepdim)
     return out_cls(v, ix)
 
@@ -288,8 +285,7 @@ def _amaxmin(input, dim, keepdim, is_max):
             mask = (i == res_e)
             cnt = _expand_grad(mask.sum(dims, keepdim=keepdim), shape, dims, keepdim)
             return (where(mask, _expand_grad(g, shape, dims, keepdim) / cnt, 0.0),)
-        node = record("AmaxBackward0" if is_max else "AminBackward0", r, (input,), backward, (input, "__out__"))
-        save_output(node, r)
+        record("AmaxBackward0" if is_max else "AminBackward0", r, (input,), backward, (input, "__out__"))
     return r
 
 
@@ -398,10 +394,8 @@ def _var_std(input, dim, corr, keepdim, is_std):
                 res_ = _expand_grad(node.saved(1), shape, dims, keepdim)
                 return (gv * centered / (res_ * (n - corr)),)
             return (gv * 2 * centered / (n - corr),)
-        node = record("StdBackward0" if is_std else "VarBackward0", r, (input,), backward,
-                      (input, "__out__") if is_std else (input,))
-        if is_std:
-            save_output(node, r)
+        record("StdBackward0" if is_std else "VarBackward0", r, (input,), backward,
+               (input, "__out__") if is_std else (input,))
     return r
 
 
@@ -471,8 +465,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
             if ord == 0:
                 return (ge * 0,)
             return (where(ne == 0, 0.0, ge * sign(i) * _pow(_abs(i), ord - 1) / _pow(ne, ord - 1)),)
-        node = record("LinalgVectorNormBackward0", r, (x,), backward, (x, "__out__"))
-        save_output(node, r)
+        record("LinalgVectorNormBackward0", r, (x,), backward, (x, "__out__"))
     return r
 
 
@@ -497,8 +490,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         def backward(node, g):
             i, res_ = node.saved(0), node.saved(1)
             return (_expand_grad(g, shape, dims, keepdim) * exp(i - _expand_grad(res_, shape, dims, keepdim)),)
-        node = record("LogsumexpBackward0", r, (input,), backward, (input, "__out__"))
-        save_output(node, r)
+        record("LogsumexpBackward0", r, (input,), backward, (input, "__out__"))
     return r
 
 
@@ -544,8 +536,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
                     grads.append(contrib)
                 return (cat(grads, d),)
             return (flip(cumsum(flip(g * res_, [d]), d), [d]) / i,)
-        node = record("CumprodBackward0", r, (input,), backward, (input, "__out__"))
-        save_output(node, r)
+        record("CumprodBackward0", r, (input,), backward, (input, "__out__"))
     return r
 
 
@@ -739,8 +730,7 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     if needs_grad(input):
         def backward(node, g):
             return (_softmax_backward_data(g, node.saved(0), d),)
-        node = record("SoftmaxBackward0", r, (input,), backward, ("__out__",), saved_names=("result",))
-        save_output(node, r)
+        record("SoftmaxBackward0", r, (input,), backward, ("__out__",), saved_names=("result",))
     return r
 
 
@@ -770,8 +760,7 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
         def backward(node, g):
             out = node.saved(0)
             return (g - exp(out) * g.sum(d, keepdim=True),)
-        node = record("LogSoftmaxBackward0", r, (input,), backward, ("__out__",), saved_names=("result",))
-        save_output(node, r)
+        record("LogSoftmaxBackward0", r, (input,), backward, ("__out__",), saved_names=("result",))
     return r
 
 

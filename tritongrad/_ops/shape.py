@@ -714,7 +714,6 @@ def diag_embed_into(g, shape, offset, d1, d2):
 
 def diag(input, diagonal_=0):
     if input._data.ndim == 1:
-        n = input._data.shape[0] + abs(diagonal_)
         r = _make(np.diag(input._data, diagonal_), input.dtype)
         if needs_grad(input):
             record("DiagEmbedBackward0", r, (input,), lambda node, g: (diagonal(g, diagonal_),))
@@ -824,8 +823,6 @@ def unfold(input, dimension, size, step):
         in_shape = input.shape
 
         def backward(node, g):
-            z = zeros(in_shape, dtype=g.dtype)
-            zv = unfold(z, d, size, step)
             # windows may overlap: accumulate through index_add on a flat view
             idx = np.arange(int(np.prod(in_shape)) if in_shape else 1).reshape(in_shape if in_shape else (1,))
             win = np.lib.stride_tricks.as_strided(idx, shape, tuple(s // x.itemsize * idx.itemsize for s in strides))

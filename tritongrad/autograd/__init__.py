@@ -73,6 +73,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     grads = _make_grads(tensors, grad_tensors)
     roots = _root_edges(tensors)
+    if create_graph and inputs is None:
+        import warnings
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+            "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+            "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
+            "to None after use to break the cycle and avoid the leak. (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)", UserWarning, stacklevel=3)
     grads = [g if g is None or create_graph else g.detach() for g in grads]
     # a leaf root would otherwise keep the caller's gradient tensor itself as .grad
     grads = [g.clone() if g is not None and type(e[0]) is graph.AccumulateGrad and not create_graph else g
@@ -105,7 +113,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
-    single_input = isinstance(inputs, Tensor)
     outputs = _tensors(outputs)
     inputs = _tensors(inputs)
     if grad_outputs is None:

@@ -119,7 +119,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                             t._grad = t._grad + g
             if type(node) is AccumulateGrad:
                 var = node.variable
-                if var._hooks:
+                if var is not None and var._hooks:
                     for h in list(var._hooks.values()):
                         r = h(gbuf[0])
                         if r is not None:
@@ -204,8 +204,7 @@ def _materialize(node, gbuf):
 def _validate(node, i, g, nxt, nr):
     """Reduce or cast a gradient to the metadata its destination expects (engine.cpp's validate_outputs)."""
     if type(nxt) is AccumulateGrad:
-        var = nxt.variable
-        shape, dt = var._data.shape, var.dtype
+        shape, dt = nxt._var_meta
     else:
         meta = getattr(nxt, "_out_meta", None)
         if meta is None or nr >= len(meta):

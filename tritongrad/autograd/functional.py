@@ -54,7 +54,6 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v), computed as the gradient of v^T-weighted vjp."""
     from .. import _ops
-    is_tuple = not hasattr(inputs, "requires_grad")
     with enable_grad():
         ins = _prep(inputs, create_graph)
         out = func(*ins)

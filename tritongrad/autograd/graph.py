@@ -1,5 +1,6 @@
 """Graph nodes: the backward of each recorded op, AccumulateGrad for leaves, and saved tensors."""
 import itertools
+import weakref
 
 from . import grad_mode
 
@@ -86,7 +87,7 @@ class Node:
     """Base of every graph node (``grad_fn``). ``next_functions`` holds ``(node, input_nr)`` per input."""
 
     __slots__ = ("next_functions", "_pre_hooks", "_hooks", "_tensor_pre_hooks", "_retains", "_seq",
-                 "metadata", "__weakref__", "__dict__")
+                 "_metadata", "__weakref__", "__dict__")
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
@@ -95,7 +96,13 @@ class Node:
         self._tensor_pre_hooks = None  # {output_nr: {id: hook}}: hooks of the tensors this node produced
         self._retains = None  # {output_nr: weakref to tensor} for retain_grad on non-leaves
         self._seq = next(_sequence)
-        self.metadata = {}
+        self._metadata = None
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
 
     def name(self):
         return type(self).__name__
@@ -136,34 +143,44 @@ class Node:
 
 
 class AccumulateGrad(Node):
-    """The node that adds incoming gradients into a leaf's ``.grad``."""
+    """The node that adds incoming gradients into a leaf's ``.grad``.
 
-    __slots__ = ("variable", "_post_acc_hooks")
+    The leaf owns its node (``tensor._acc``) and the node refers back weakly, so no reference cycle keeps a
+    leaf alive; a leaf nobody holds any more has no ``.grad`` anyone could read.
+    """
+
+    __slots__ = ("_var_ref", "_var_meta")
 
     def __init__(self, variable):
-        super().__init__(())
-        self.variable = variable
-        self._post_acc_hooks = None
+        Node.__init__(self, ())
+        self._var_ref = weakref.ref(variable)
+        self._var_meta = (variable._data.shape, variable.dtype)
         self._seq = 1 << 62  # as in PyTorch, a ready AccumulateGrad runs before other ready nodes
 
+    @property
+    def variable(self):
+        return self._var_ref()
+
     def apply(self, grad):
-        var = self.variable
-        if grad is None:
+        var = self._var_ref()
+        if grad is None or var is None:
             return ()
-        if var._grad is None:
+        old = var._grad
+        if old is None:
             if grad_mode._state[0]:
                 var._grad = grad
             else:
                 var._grad = grad.detach() if grad._grad_fn is not None else grad
         elif grad_mode._state[0]:
-            var._grad = var._grad + grad
+            var._grad = old + grad
+        elif old.__dict__.get("_acc_owned") and old._data.shape == grad._data.shape and old.dtype is grad.dtype:
+            old._data += grad._data
+            old._vc[0] += 1
         else:
-            g = var._grad
-            if g.shape == grad.shape and g.dtype is grad.dtype:
-                g._data += grad._data
-                g._vc[0] += 1
-            else:
-                var._grad = g + grad
+            # the first gradient may be shared with other tensors: accumulate out of place once, in place after
+            new = old + grad
+            new._acc_owned = True
+            var._grad = new
         if var._post_acc_hooks:
             for h in list(var._post_acc_hooks.values()):
                 h(var)
@@ -176,7 +193,9 @@ class BackwardNode(Node):
     __slots__ = ("_backward", "_saved", "_out_meta", "_freed")
 
     def __init__(self, next_functions, backward, saved, out_meta):
-        super().__init__(next_functions)
+        self.next_functions = next_functions
+        self._pre_hooks = self._hooks = self._tensor_pre_hooks = self._retains = self._metadata = None
+        self._seq = next(_sequence)
         self._backward = backward
         self._saved = saved
         self._out_meta = out_meta  # per output: (shape, dtype)
