@@ -7,6 +7,7 @@ seeding is never used. Every distribution below reproduces the arithmetic of PyT
 including the fused multiply-adds of the AVX2 build, with exact emulation in numpy (``_fma32``,
 ``_fma64``) and the C library's ``log``/``sin``/``cos`` reached through Python's ``math`` module.
 """
+import functools
 import math
 import operator
 import os
@@ -650,6 +651,26 @@ def _fmt(x):
 
 # ================================================================== in-place Tensor methods
 
+def _cpu_backed(method):
+    """Let an in-place random method fill a tensor on another device: draw into a CPU twin (same stride
+    order, so the same element order) from the CPU generator, then copy it over."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if self.device.type == "cpu":
+            return method(self, *args, **kwargs)
+        from ._ops._common import check_inplace
+        from .autograd.grad_mode import no_grad
+        check_inplace(self)
+        twin = _empty_like(self, None, None)
+        args = [a.cpu() if isinstance(a, Tensor) else a for a in args]
+        method(twin, *args, **kwargs)
+        with no_grad():
+            self.copy_(twin)
+        return self
+    return wrapper
+
+
+@_cpu_backed
 def uniform_(self, from_=0, to=1, *, generator=None):
     """Fill with U[from, to) (PyTorch's CPU uniform kernel, bit-exact); complex: both parts."""
     gen = _gen(generator)
@@ -683,6 +704,7 @@ def _limits_name(dtype):
     return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}[dtype.name]
 
 
+@_cpu_backed
 def normal_(self, mean=0, std=1, *, generator=None):
     """Fill with N(mean, std^2) samples (PyTorch's CPU normal kernel, bit-exact).
 
@@ -797,6 +819,7 @@ def _int64_to_dtype(v, dtype):
 _UNSET = object()
 
 
+@_cpu_backed
 def random_(self, from_=_UNSET, to=_UNSET, *, generator=None):
     """Fill with integers: random_() over the dtype's range, random_(to) over [0, to), random_(from, to).
 
@@ -897,6 +920,7 @@ def _random_full_values(gen, n, dtype):
     return v.astype(dtype._np)
 
 
+@_cpu_backed
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with Bernoulli(p) draws; ``p`` is a float or a tensor of probabilities broadcast to self."""
     gen = _gen(generator)
@@ -961,6 +985,7 @@ def _memory_order_like(out_arr, other):
     return np.ascontiguousarray(other.transpose(perm))
 
 
+@_cpu_backed
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd) samples: -1/lambd * log1p(-u) in double."""
     gen = _gen(generator)
@@ -978,6 +1003,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return self
 
 
+@_cpu_backed
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma) samples: fma(sigma, tan(pi * (u - 0.5)), median) in double."""
     gen = _gen(generator)
@@ -995,6 +1021,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     return self
 
 
+@_cpu_backed
 def geometric_(self, p, *, generator=None):
     """Fill with Geometric(p) samples (number of trials to the first success): ceil(log(u) / log1p(-p))."""
     gen = _gen(generator)
@@ -1022,6 +1049,7 @@ def _double_to_int(v, dtype):
     return v.astype(_i64).astype(dtype._np) if dtype is not D.int64 else v.astype(_i64)
 
 
+@_cpu_backed
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std^2)) samples, drawn through the serial normal path (shared cache)."""
     gen = _gen(generator)
@@ -1082,13 +1110,18 @@ def _no_args_error(name):
                      f" * {sig}\n * {sig2}\n")
 
 
-def _check_device(device):
+def _target_device(device):
+    """None for the CPU; otherwise the device a result must be moved to after it is drawn on the CPU.
+
+    An empty tensor is moved there first, so a device tritongrad cannot use raises the core's error
+    before anything is drawn (as PyTorch raises before drawing)."""
     if device is None:
-        return
+        return None
     dev = device if isinstance(device, _device_cls) else _device_cls(device)
-    if dev.type != "cpu":
-        raise NotImplementedError(f"random sampling on device '{dev}' is not implemented: tritongrad's generators "
-                                  "are CPU-only")
+    if dev.type == "cpu":
+        return None
+    _new_empty((0,), D.float32).to(dev)
+    return dev
 
 
 def _check_layout(layout, name):
@@ -1123,7 +1156,9 @@ def _prepare_out(out, shape, dtype, explicit_dtype):
     return out
 
 
-def _finish(t, requires_grad):
+def _finish(t, requires_grad, device=None):
+    if device is not None:
+        t = t.to(device)
     if requires_grad:
         if not (t.dtype.is_floating_point or t.dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
@@ -1135,7 +1170,7 @@ def _factory(name, size, kw_size, dtype, out, layout, device, requires_grad, fil
     if not size and kw_size is None:
         raise _no_args_error(name)
     shape = _parse_size(name, size, kw_size)
-    _check_device(device)
+    dev = _target_device(device)
     _check_layout(layout, name)
     if out is not None:
         t = _prepare_out(out, shape, dtype, dtype)
@@ -1145,7 +1180,7 @@ def _factory(name, size, kw_size, dtype, out, layout, device, requires_grad, fil
     dt = dtype if dtype is not None else (default_dtype or D.get_default_dtype())
     t = _new_empty(shape, dt)
     fill(t)
-    return _finish(t, requires_grad)
+    return _finish(t, requires_grad, dev)
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -1175,21 +1210,17 @@ def _reject_kwargs(name, kwargs):
 def _empty_like(input, dtype, memory_format):
     """empty_like with PyTorch's memory-format rules (preserve_format keeps a dense input's stride order)."""
     dtype = dtype if dtype is not None else input.dtype
-    arr = input._data
+    shape, strides = tuple(input.shape), tuple(input.stride())
     fmt = getattr(memory_format, "_name", None) if memory_format is not None else "preserve_format"
     if fmt is None:
         fmt = str(memory_format).replace("torch.", "")
-    if fmt == "contiguous_format" or arr.ndim < 2 or arr.flags.c_contiguous:
-        if fmt in ("channels_last", "channels_last_3d"):
-            perm = [0] + list(range(2, arr.ndim)) + [1]
-            return _strided_empty(arr.shape, perm, dtype)
-        return _new_empty(arr.shape, dtype)
     if fmt in ("channels_last", "channels_last_3d"):
-        perm = [0] + list(range(2, arr.ndim)) + [1]
-        return _strided_empty(arr.shape, perm, dtype)
-    if _is_non_overlapping_and_dense(arr):
-        return _strided_empty(arr.shape, _memory_perm(arr), dtype)
-    return _new_empty(arr.shape, dtype)
+        return _strided_empty(shape, [0] + list(range(2, len(shape))) + [1], dtype)
+    if fmt == "contiguous_format" or len(shape) < 2 or input.is_contiguous():
+        return _new_empty(shape, dtype)
+    if _is_non_overlapping_and_dense(shape, strides):
+        return _strided_empty(shape, sorted(range(len(shape)), key=lambda i: -strides[i]), dtype)
+    return _new_empty(shape, dtype)
 
 
 def _strided_empty(shape, perm, dtype):
@@ -1199,9 +1230,9 @@ def _strided_empty(shape, perm, dtype):
     return Tensor._make(base.transpose(inv), dtype)
 
 
-def _is_non_overlapping_and_dense(arr):
-    dims = sorted((abs(s), n) for n, s in zip(arr.shape, arr.strides) if n != 1)
-    expected = arr.itemsize
+def _is_non_overlapping_and_dense(shape, strides):
+    dims = sorted((s, n) for n, s in zip(shape, strides) if n != 1)
+    expected = 1
     for s, n in dims:
         if s != expected:
             return False
@@ -1210,11 +1241,11 @@ def _is_non_overlapping_and_dense(arr):
 
 
 def _like(name, input, dtype, layout, device, requires_grad, memory_format, fill):
-    _check_device(device)
+    dev = _target_device(device if device is not None else input.device)
     _check_layout(layout, name)
     t = _empty_like(input, dtype, memory_format)
     fill(t)
-    return _finish(t, requires_grad)
+    return _finish(t, requires_grad, dev)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
@@ -1236,12 +1267,12 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     """randint(low=0, high, size): integers in [low, high), int64 unless ``dtype`` says otherwise."""
     low, high, size = _randint_args("randint", args, kwargs)
     shape = _parse_size("randint", (size,))
-    _check_device(device)
+    dev = _target_device(device)
     _check_layout(layout, "randint")
     dt = dtype if dtype is not None else D.int64
     t = _prepare_out(out, shape, dtype, dtype) if out is not None else _new_empty(shape, dt)
     random_(t, low, high, generator=generator)
-    return _finish(t, requires_grad)
+    return _finish(t, requires_grad, dev if out is None else None)
 
 
 def _randint_args(name, args, kwargs):
@@ -1290,7 +1321,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     n = operator.index(n) if not isinstance(n, Tensor) else int(n.item())
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    _check_device(device)
+    dev = _target_device(device)
     _check_layout(layout, "randperm")
     dt = dtype if dtype is not None else D.int64
     if out is not None:
@@ -1306,7 +1337,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     t = _prepare_out(out, (n,), dtype, dtype) if out is not None else _new_empty((n,), dt)
     if n:
         _write(t, perm.astype(dt._np))
-    return _finish(t, requires_grad)
+    return _finish(t, requires_grad, dev if out is None else None)
 
 
 def _c_int_name(dt):

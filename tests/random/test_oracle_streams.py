@@ -572,3 +572,18 @@ def test_zero_dim_tensors():
     both(lambda: torch.empty(()).bernoulli_(0.5), lambda: empty((), D.float32).bernoulli_(0.5))
     both(lambda: torch.empty((), dtype=torch.float64).normal_(2, 3), lambda: empty((), D.float64).normal_(2, 3))
     both(lambda: torch.randint(0, 7, ()), lambda: R.randint(0, 7, ()))
+
+
+def test_cuda_factories_fail_like_a_cpu_build_without_drawing():
+    import tritongrad as tg
+    if tg.cuda.is_available():
+        pytest.skip("a CUDA device is available here")
+    seed_both(18)
+    for fn in (lambda lib, dt: lib.rand(2, device="cuda"), lambda lib, dt: lib.randn(2, device="cuda"),
+               lambda lib, dt: lib.randint(0, 3, (2,), device="cuda"), lambda lib, dt: lib.randperm(3, device="cuda")):
+        with pytest.raises(Exception) as expected:
+            fn(torch, torch.float32)
+        with pytest.raises(type(expected.value)) as got:
+            fn(tg, tg.float32)
+        assert str(got.value) == str(expected.value)
+    assert_same_state()
