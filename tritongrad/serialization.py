@@ -877,16 +877,17 @@ def _safe_ordered_dict(*args):
 
 
 def _checked_state(state):
-    """Attribute dicts restored onto tensors and Parameters: str keys, no dunder names."""
+    """Attribute dicts restored onto tensors and Parameters: str keys, no dunder names, and none of the
+    names tritongrad's Tensor uses for its own fields (a file must not rewire a tensor's memory)."""
     parts = state if isinstance(state, tuple) else (state,)
     for part in parts:
         if part is None:
             continue
         if not isinstance(part, dict):
             raise pickle.UnpicklingError(f"tensor state must be a dict, not {type(part).__name__}")
-        from ._tensor import Tensor
+        internal = _utils._internal_field_names()
         for k in part:
-            if not isinstance(k, str) or k.startswith("__") or k in Tensor.__slots__:
+            if not isinstance(k, str) or k.startswith("__") or k in internal:
                 raise pickle.UnpicklingError(f"refusing to set attribute {k!r} while loading")
     return state
 

@@ -575,3 +575,15 @@ def test_cuda_tagged_storages(monkeypatch):
     buf.seek(0)
     S.load(buf, map_location=lambda storage, tag: calls.append(tag) or storage)
     assert calls == ["cuda:0"]
+
+
+def test_parameter_build_cannot_rewire_storage():
+    # NEWOBJ Parameter, then BUILD with a dict naming tritongrad's internal _storage field
+    t = _t(np.ones(2, np.float32))
+    buf = io.BytesIO()
+    S.save(t, buf)
+    tensor_pickle = zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("archive/data.pkl")[2:-1]
+    pkl = (b"\x80\x02ctorch.nn.parameter\nParameter\n" + tensor_pickle + b"\x85\x81"
+           b"}X\x08\x00\x00\x00_storageK\x01sb.")
+    with pytest.raises(pickle.UnpicklingError, match="refusing to set attribute '_storage'"):
+        S.load(_checkpoint_with_pickle(pkl, [np.ones(2, np.float32).tobytes()]))
