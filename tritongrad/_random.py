@@ -57,8 +57,8 @@ def _temper(y):
 
 
 def _nondeterministic_seed():
-    # PyTorch keeps non-deterministic seeds below 2**53 so they survive a round trip through a double
-    return int.from_bytes(os.urandom(8), "little") & _MASK53
+    """A full 64-bit seed from the operating system's entropy source (PyTorch reads /dev/urandom too)."""
+    return int.from_bytes(os.urandom(8), "little")
 
 
 def _check_seed(seed):
