@@ -589,3 +589,35 @@ def test_cuda_factories_fail_like_a_cpu_build_without_drawing():
             fn(tg, tg.float32)
         assert str(got.value) == str(expected.value)
     assert_same_state()
+
+
+def test_mixed_fuzz_sequence():
+    """A reproducible random mix of calls (kinds, dtypes, sizes, parameters) from one seed, as the spec's fuzz."""
+    rng = np.random.default_rng(2026)
+    seed_both(int(rng.integers(0, 2 ** 63)))
+    for _ in range(150):
+        tdt, gdt = FLOATS[int(rng.integers(0, 4))]
+        n = int(rng.choice([int(rng.integers(1, 40)), int(rng.integers(1, 5000))]))
+        kind = int(rng.integers(0, 6))
+        scale = 10.0 ** int(rng.integers(-3, 3))
+        if kind == 0:
+            a = float(rng.normal() * scale)
+            b = a + float(rng.exponential() * scale)
+            both(lambda: torch.empty(n, dtype=tdt).uniform_(a, b), lambda: empty((n,), gdt).uniform_(a, b))
+        elif kind == 1:
+            m, s = float(rng.normal() * scale), float(rng.exponential() * scale)
+            both(lambda: torch.empty(n, dtype=tdt).normal_(m, s), lambda: empty((n,), gdt).normal_(m, s))
+        elif kind == 2:
+            both(lambda: torch.randn(n, dtype=tdt), lambda: R.randn(n, dtype=gdt))
+        elif kind == 3:
+            lo = int(rng.integers(-2 ** 40, 2 ** 40))
+            hi = lo + int(rng.choice([1, 7, 1000, 2 ** 28 - 1, 2 ** 28, 2 ** 35]))
+            both(lambda: torch.randint(lo, hi, (n,)), lambda: R.randint(lo, hi, (n,)))
+        elif kind == 4:
+            k = max(1, n // 16)
+            m, s = float(rng.normal()), float(rng.exponential())
+            both(lambda: torch.empty(k, 16, dtype=tdt).t().normal_(m, s),
+                 lambda: transposed((k, 16), gdt).normal_(m, s))
+        else:
+            p = float(rng.random())
+            both(lambda: torch.empty(n, dtype=tdt).bernoulli_(p), lambda: empty((n,), gdt).bernoulli_(p))
