@@ -1,8 +1,8 @@
 """Interop with real PyTorch: files written here load in torch, files torch wrote load here.
 
-torch runs in two subprocesses (torch_side.py), never in this process: one writes torch files, the other
-reads the files tritongrad wrote (plain, mmap, and mmap with calculate_storage_offsets) and resumes training
-from a torch checkpoint that went through tritongrad's load and save.
+torch runs in one subprocess (torch_side.py), never in this process: it writes torch files, waits while
+tritongrad loads them and writes its own, then reads the files tritongrad wrote (plain, mmap, and mmap with
+calculate_storage_offsets) and resumes training from a torch checkpoint that went through tritongrad.
 """
 import collections
 import importlib.util
@@ -77,12 +77,14 @@ def build_cases():
             "noncontig": noncontig}
 
 
-def _run_torch(mode, directory):
+def _start_torch(directory):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["TORCH_SERIALIZATION_DEBUG"] = "1"
-    proc = subprocess.run([sys.executable, TORCH_SIDE, mode, str(directory)], cwd=str(directory), env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    return subprocess.Popen([sys.executable, TORCH_SIDE, "serve", str(directory)], cwd=str(directory), env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _json(directory, mode):
     with open(os.path.join(directory, mode + ".json")) as fh:
         return json.load(fh)
 
@@ -90,23 +92,34 @@ def _run_torch(mode, directory):
 @pytest.fixture(scope="module")
 def interop(tmp_path_factory):
     directory = tmp_path_factory.mktemp("interop")
-    written = _run_torch("write", directory)
-    cases = build_cases()
-    for name, obj in cases.items():
-        S.save(obj, str(directory / f"tg_{name}.pt"))
-    buf = io.BytesIO()
-    S.save({"x": _t(np.arange(4, dtype=np.float32))}, buf)
-    (directory / "tg_bytesio.pt").write_bytes(buf.getvalue())
-    loaded_here = {}
-    for name in TORCH_CASES:
-        with open(directory / f"torch_{name}.pt", "rb") as fh:
-            obj = S.load(fh)
-        loaded_here[name] = obj
-        S.save(obj, str(directory / f"rt_{name}.pt"))
-    for name in LEGACY_CASES:
-        loaded_here["legacy_" + name] = S.load(str(directory / f"torch_legacy_{name}.pt"))
-    read = _run_torch("read", directory)
-    return {"dir": directory, "written": written, "read": read, "cases": cases, "loaded_here": loaded_here}
+    proc = _start_torch(directory)
+    try:
+        # tritongrad's own files are written while torch starts up
+        cases = build_cases()
+        for name, obj in cases.items():
+            S.save(obj, str(directory / f"tg_{name}.pt"))
+        buf = io.BytesIO()
+        S.save({"x": _t(np.arange(4, dtype=np.float32))}, buf)
+        (directory / "tg_bytesio.pt").write_bytes(buf.getvalue())
+        line = proc.stdout.readline()
+        assert line.strip() == "written", proc.communicate(timeout=60)[1][-3000:]
+        written = _json(directory, "write")
+        loaded_here = {}
+        for name in TORCH_CASES:
+            with open(directory / f"torch_{name}.pt", "rb") as fh:
+                obj = S.load(fh)
+            loaded_here[name] = obj
+            S.save(obj, str(directory / f"rt_{name}.pt"))
+        for name in LEGACY_CASES:
+            loaded_here["legacy_" + name] = S.load(str(directory / f"torch_legacy_{name}.pt"))
+        _, err = proc.communicate("read\n", timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {"dir": directory, "written": written, "read": _json(directory, "read"), "cases": cases,
+            "loaded_here": loaded_here}
 
 
 @pytest.mark.parametrize("name", TORCH_CASES)

@@ -4,6 +4,7 @@
                                      returns for each, and record reference training losses
     python torch_side.py read DIR    torch.load every DIR/tg_*.pt and DIR/rt_*.pt (written by tritongrad)
                                      three ways, describe them, and resume training from rt_checkpoint.pt
+    python torch_side.py serve DIR   write, print "written", then read once stdin says "read"
 
 Results go to DIR/<mode>.json. This process imports torch and never tritongrad.
 """
@@ -148,8 +149,18 @@ def read(out_dir):
     return result
 
 
-if __name__ == "__main__":
-    mode, directory = sys.argv[1], sys.argv[2]
-    data = write(directory) if mode == "write" else read(directory)
+def _dump(directory, mode, data):
     with open(os.path.join(directory, mode + ".json"), "w") as fh:
         json.dump(data, fh)
+
+
+if __name__ == "__main__":
+    mode, directory = sys.argv[1], sys.argv[2]
+    if mode == "serve":
+        # both halves in one process (torch is imported once): write, wait for tritongrad, then read
+        _dump(directory, "write", write(directory))
+        print("written", flush=True)
+        if sys.stdin.readline().strip() == "read":
+            _dump(directory, "read", read(directory))
+    else:
+        _dump(directory, mode, write(directory) if mode == "write" else read(directory))
