@@ -82,12 +82,6 @@ XFAIL = {
         "amplifies; now: line 6: expected '[0.5003, -0.500159] 0.0003', got '[0.5003, "
         "-0.500232] 0.0003'"
     ),
-    '042_s004_variable_v010': (
-        'waiting on a core fix: torch.randn(0, 10) (an empty tensor) raises RuntimeError '
-        "'unsupported operation: more than one element of the written-to tensor refers to a "
-        "single memory location' instead of returning an empty tensor; PyTorch then raises "
-        "shape '[1, 10]' is invalid for input of size 0 in view"
-    ),
     'tutorials/t08_profiler': (
         'waiting on torch.profiler (profile, record_function, key_averages), '
         "autograd.profiler; now: raises ImportError: cannot import name 'ProfilerActivity' "
