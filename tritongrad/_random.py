@@ -221,6 +221,12 @@ class Generator:
         g._fresh = self._fresh
         return g
 
+    def graphsafe_get_state(self):
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, state):
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
     def get_offset(self):
         raise RuntimeError("CPU Generator does not use offset")
 

@@ -401,6 +401,8 @@ ERRORS = [
      lambda: R.set_rng_state(Tensor._make(np.zeros(5056, np.uint8)))),
     (lambda: torch.set_rng_state([1, 2]), lambda: R.set_rng_state([1, 2])),
     (lambda: torch.Generator().get_offset(), lambda: R.Generator().get_offset()),
+    (lambda: torch.Generator().set_offset(3), lambda: R.Generator().set_offset(3)),
+    (lambda: torch.Generator().graphsafe_get_state(), lambda: R.Generator().graphsafe_get_state()),
     (lambda: torch.manual_seed(2 ** 64), lambda: R.manual_seed(2 ** 64)),
     (lambda: torch.manual_seed(-2 ** 63 - 1), lambda: R.manual_seed(-2 ** 63 - 1)),
     (lambda: torch.Generator(device="meta"), lambda: R.Generator(device="meta")),
@@ -621,3 +623,16 @@ def test_mixed_fuzz_sequence():
         else:
             p = float(rng.random())
             both(lambda: torch.empty(n, dtype=tdt).bernoulli_(p), lambda: empty((n,), gdt).bernoulli_(p))
+
+
+def test_clone_state_and_pickle_copy_the_engine():
+    import copy
+    import pickle
+    seed_both(19)
+    torch.randn(3)
+    R.randn(3)
+    for make in (lambda g: g.clone_state(), copy.deepcopy, lambda g: pickle.loads(pickle.dumps(g))):
+        gt, gg = make(torch.default_generator), make(R.default_generator)
+        assert np.array_equal(gt.get_state().numpy(), gg.get_state()._data)
+        assert_same(torch.randn(5, generator=gt), R.randn(5, generator=gg))
+    assert_same_state()
