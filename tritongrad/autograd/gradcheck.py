@@ -52,7 +52,7 @@ def _analytical_jacobian(inputs, outputs):
         if not o.requires_grad:
             continue
         for k in range(o.numel()):
-            g = _ops.creation.zeros_like(o)
+            g = _ops.creation.zeros(tuple(o.shape), dtype=o.dtype)  # contiguous: written through reshape(-1)
             g._data.reshape(-1)[k] = 1
             grads = autograd_grad((o,), diff_inputs, (g,), retain_graph=True, allow_unused=True)
             gi = iter(grads)
