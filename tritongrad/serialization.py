@@ -681,6 +681,9 @@ class _ZipReader:
         return self._infos[name].file_size
 
     def _payload_offset(self, info):
+        if info.header_offset < 0:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {info.filename}: invalid header offset"
+                               + _MINIZ_SUFFIX)
         self._f.seek(info.header_offset)
         header = self._f.read(30)
         if len(header) != 30 or header[:4] != _ZIP_MAGIC:
