@@ -1517,8 +1517,190 @@ def _multinomial_exponential(input, rows, k, gen):
     if k == 1:
         key = np.where(np.isnan(ratio), np.inf, ratio)
         return np.argmax(key, axis=1).astype(_i64).reshape(-1, 1)
-    order = np.argsort(-ratio.astype(_f64), axis=1, kind="stable")
-    return order[:, :k].astype(_i64)
+    order = np.argsort(-ratio.astype(_f64), axis=1, kind="stable")[:, :k].astype(_i64)
+    for i in range(ratio.shape[0]):
+        row = ratio[i].astype(_f64)
+        top = row[order[i]]
+        # equal values at or above the k-th largest make the result depend on the order in which
+        # PyTorch's topk (libstdc++ selection and sorting algorithms) leaves ties
+        if np.isnan(row).any() or np.unique(top).size < k or int((row == top[-1]).sum()) > 1:
+            order[i] = _topk_largest(row.tolist(), k)
+    return order
+
+
+# --- PyTorch's CPU topk(largest=True, sorted=True) keeps ties in the order left by libstdc++'s
+# std::partial_sort (k * 64 <= n) or std::nth_element followed by std::sort of the first k - 1;
+# these emulate those algorithms step by step on a list of (value, index) pairs
+
+def _before(x, y):
+    """topk's comparator: NaN first, then larger values."""
+    xv, yv = x[0], y[0]
+    return (xv != xv and yv == yv) or xv > yv
+
+
+def _topk_largest(values, k):
+    a = [(v, j) for j, v in enumerate(values)]
+    n = len(a)
+    if k * 64 <= n:
+        _heap_select(a, 0, k, n)
+        _sort_heap(a, 0, k)
+    else:
+        _nth_element(a, 0, k - 1, n)
+        _std_sort(a, 0, k - 1)
+    return [j for _, j in a[:k]]
+
+
+def _lg(n):
+    return n.bit_length() - 1
+
+
+def _adjust_heap(a, first, hole, length, value):
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if _before(a[first + child], a[first + child - 1]):
+            child -= 1
+        a[first + hole] = a[first + child]
+        hole = child
+    if (length & 1) == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        a[first + hole] = a[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and _before(a[first + parent], value):
+        a[first + hole] = a[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    a[first + hole] = value
+
+
+def _make_heap(a, first, last):
+    length = last - first
+    if length < 2:
+        return
+    parent = (length - 2) // 2
+    while True:
+        _adjust_heap(a, first, parent, length, a[first + parent])
+        if parent == 0:
+            return
+        parent -= 1
+
+
+def _pop_heap(a, first, last, result):
+    value = a[result]
+    a[result] = a[first]
+    _adjust_heap(a, first, 0, last - first, value)
+
+
+def _heap_select(a, first, middle, last):
+    _make_heap(a, first, middle)
+    for i in range(middle, last):
+        if _before(a[i], a[first]):
+            _pop_heap(a, first, middle, i)
+
+
+def _sort_heap(a, first, last):
+    while last - first > 1:
+        last -= 1
+        _pop_heap(a, first, last, last)
+
+
+def _move_median_to_first(a, result, x, y, z):
+    if _before(a[x], a[y]):
+        if _before(a[y], a[z]):
+            a[result], a[y] = a[y], a[result]
+        elif _before(a[x], a[z]):
+            a[result], a[z] = a[z], a[result]
+        else:
+            a[result], a[x] = a[x], a[result]
+    elif _before(a[x], a[z]):
+        a[result], a[x] = a[x], a[result]
+    elif _before(a[y], a[z]):
+        a[result], a[z] = a[z], a[result]
+    else:
+        a[result], a[y] = a[y], a[result]
+
+
+def _unguarded_partition(a, first, last, pivot):
+    while True:
+        while _before(a[first], a[pivot]):
+            first += 1
+        last -= 1
+        while _before(a[pivot], a[last]):
+            last -= 1
+        if not first < last:
+            return first
+        a[first], a[last] = a[last], a[first]
+        first += 1
+
+
+def _partition_pivot(a, first, last):
+    mid = first + (last - first) // 2
+    _move_median_to_first(a, first, first + 1, mid, last - 1)
+    return _unguarded_partition(a, first + 1, last, first)
+
+
+def _insertion_sort(a, first, last):
+    for i in range(first + 1, last):
+        if _before(a[i], a[first]):
+            val = a[i]
+            a[first + 1:i + 1] = a[first:i]
+            a[first] = val
+        else:
+            _unguarded_linear_insert(a, i)
+
+
+def _unguarded_linear_insert(a, last):
+    val = a[last]
+    nxt = last - 1
+    while _before(val, a[nxt]):
+        a[last] = a[nxt]
+        last = nxt
+        nxt -= 1
+    a[last] = val
+
+
+def _nth_element(a, first, nth, last):
+    if first == last or nth == last:
+        return
+    depth = 2 * _lg(last - first)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(a, first, nth + 1, last)
+            a[first], a[nth] = a[nth], a[first]
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(a, first, last)
+
+
+def _std_sort(a, first, last):
+    if last - first < 2:
+        return
+    _introsort_loop(a, first, last, 2 * _lg(last - first))
+    if last - first > 16:
+        _insertion_sort(a, first, first + 16)
+        for i in range(first + 16, last):
+            _unguarded_linear_insert(a, i)
+    else:
+        _insertion_sort(a, first, last)
+
+
+def _introsort_loop(a, first, last, depth):
+    while last - first > 16:
+        if depth == 0:
+            _heap_select(a, first, last, last)
+            _sort_heap(a, first, last)
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        _introsort_loop(a, cut, last, depth)
+        last = cut
 
 
 def _multinomial_replacement(rows, k, gen):

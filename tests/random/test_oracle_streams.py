@@ -636,3 +636,18 @@ def test_clone_state_and_pickle_copy_the_engine():
         assert np.array_equal(gt.get_state().numpy(), gg.get_state()._data)
         assert_same(torch.randn(5, generator=gt), R.randn(5, generator=gg))
     assert_same_state()
+
+
+@pytest.mark.parametrize("n,nnz,k", [(7, 2, 7), (40, 2, 40), (40, 3, 20), (1000, 3, 10), (1000, 2, 15),
+                                     (300, 20, 100), (17, 16, 17), (64, 1, 2)])
+def test_multinomial_without_replacement_tie_order(n, nnz, k):
+    # zero-probability categories tie at ratio 0 once the others are used up; PyTorch's topk leaves
+    # them in the order of libstdc++'s selection/sorting algorithms
+    rng = np.random.default_rng(n * 1000 + nnz)
+    for seed in range(3):
+        p = np.zeros((2, n), np.float32)
+        for row in p:
+            row[rng.choice(n, nnz, replace=False)] = rng.random(nnz).astype(np.float32) + 0.1
+        seed_both(seed)
+        both(lambda: torch.multinomial(torch.from_numpy(p.copy()), k),
+             lambda: R.multinomial(Tensor._make(p.copy()), k))
