@@ -32,7 +32,7 @@ __all__ = ["save", "load", "add_safe_globals", "safe_globals", "get_safe_globals
            "get_unsafe_globals_in_checkpoint", "set_crc32_options", "get_crc32_options", "DEFAULT_PROTOCOL",
            "get_default_mmap_options", "set_default_mmap_options", "LoadEndianness",
            "get_default_load_endianness", "set_default_load_endianness", "location_tag",
-           "default_restore_location"]
+           "default_restore_location", "SourceChangeWarning"]
 
 DEFAULT_PROTOCOL = 2
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
@@ -54,6 +54,10 @@ _CUDA_UNAVAILABLE = ("Attempting to deserialize object on a CUDA device but torc
                      "map_location=torch.device('cpu') to map your storages to the CPU.")
 
 _crc32_enabled = [True]
+
+
+class SourceChangeWarning(Warning):
+    """Warning category PyTorch uses when a pickled module's source changed; kept for API compatibility."""
 
 
 def set_crc32_options(compute_crc32):
