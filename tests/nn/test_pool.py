@@ -446,3 +446,11 @@ def test_channel_shuffle():
     check(lambda x: F.channel_shuffle(x, 3), lambda x: TF.channel_shuffle(x, 3), x)
     assert repr(tnn.ChannelShuffle(2)) == repr(torch.nn.ChannelShuffle(2))
     close(tnn.ChannelShuffle(2)(to_tg(x)), torch.nn.ChannelShuffle(2)(x))
+
+
+def test_max_pool_last_nan_wins():
+    nan = float("nan")
+    x = torch.tensor([[[nan, 3.0, nan, 1.0, 1.0, nan, 2.0, 5.0]]], dtype=torch.float64, requires_grad=True)
+    check(lambda x: F.max_pool1d(x, 4, return_indices=True), lambda x: TF.max_pool1d(x, 4, return_indices=True), x)
+    x = x.detach().clone().requires_grad_(True)
+    check(lambda x: F.adaptive_max_pool1d(x, 2, True), lambda x: TF.adaptive_max_pool1d(x, 2, True), x)

@@ -415,12 +415,13 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 # ----------------------------------------------------------------------------- gather / scatter over planes
-def _gather_op(x, idx, nsp, name, back_name, per_plane=False, fill=0):
+def _gather_op(x, idx, nsp, name, back_name, per_plane=False, fill=0, unique=False):
     """out[..., j] = x[..., idx[..., j]] over the flattened last ``nsp`` dims of ``x``.
 
     ``idx`` holds int64 flat indices into the input plane: shaped like the output's spatial dims (shared by all
     planes) or, with ``per_plane``, like the whole output. An index outside the plane (a max-pool window made only
-    of padding) reads ``fill`` and passes no gradient. The backward is the matching scatter-add.
+    of padding) reads ``fill`` and passes no gradient. The backward is the matching scatter-add (a plain
+    assignment when ``unique`` says no two outputs read the same element).
     """
     in_sp = tuple(x.shape[x.dim() - nsp:])
     lead = tuple(x.shape[:x.dim() - nsp])
@@ -437,12 +438,12 @@ def _gather_op(x, idx, nsp, name, back_name, per_plane=False, fill=0):
     out = Tensor._make(np.ascontiguousarray(r), x.dtype)
     if needs_grad(x):
         def backward(node, go):
-            return (_scatter_op(go, idx, in_sp, back_name, name, per_plane),)
+            return (_scatter_op(go, idx, in_sp, back_name, name, per_plane, unique),)
         record(name, out, (x,), backward)
     return out
 
 
-def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
+def _scatter_op(g, idx, in_sp, name, back_name, per_plane, unique=False):
     """Adjoint of ``_gather_op``: sums ``g``'s entries into zero planes of shape ``in_sp`` at ``idx``."""
     plane = _prod(in_sp)
     gn = g._data
@@ -453,18 +454,22 @@ def _scatter_op(g, idx, in_sp, name, back_name, per_plane):
     nlead = _prod(lead)
     offs = (np.arange(nlead, dtype=np.int64) * plane)[:, None]
     flat = idx.reshape(nlead if per_plane else 1, -1) + offs
-    weights = gn.reshape(nlead, -1).astype(np.float64)
+    weights = gn.reshape(nlead, -1)
     outside = (idx < 0) | (idx >= plane)
     if outside.any():
         inside = ~np.broadcast_to(outside.reshape(nlead if per_plane else 1, -1), weights.shape)
         flat = np.broadcast_to(flat, weights.shape)[inside]
         weights = weights[inside]
-    r = np.bincount(flat.reshape(-1), weights=weights.reshape(-1), minlength=nlead * plane)
-    r = r.reshape(tuple(lead) + tuple(in_sp)).astype(g.dtype._np)
+    if unique:
+        r = np.zeros(nlead * plane, dtype=gn.dtype)
+        r[flat.reshape(-1)] = weights.reshape(-1)
+    else:
+        r = np.bincount(flat.reshape(-1), weights=weights.reshape(-1).astype(np.float64), minlength=nlead * plane)
+    r = r.reshape(tuple(lead) + tuple(in_sp)).astype(g.dtype._np, copy=False)
     out = Tensor._make(np.ascontiguousarray(r), g.dtype)
     if needs_grad(g):
         def backward(node, go):
-            return (_gather_op(go, idx, len(in_sp), back_name, name, per_plane),)
+            return (_gather_op(go, idx, len(in_sp), back_name, name, per_plane, unique=unique),)
         record(name, out, (g,), backward)
     return out
 
@@ -580,58 +585,51 @@ def _index_tables_max(x_sp, out_sp, k, s, p, d):
 
 
 def _max_by_tables(x, tables, name):
-    """Max over windows given by per-dim position tables; returns (values, flat indices into the input plane)."""
+    """Flat input-plane indices of the maximum of every window given by per-dim (out, k) position tables.
+
+    Follows PyTorch's scan: start at the window's first tap at or after position 0 with -inf, move on a strictly
+    greater value or on any NaN (so the last NaN wins), one vectorised pass per kernel tap.
+    """
     nd = len(tables)
     xn = x._data
     in_sp = xn.shape[xn.ndim - nd:]
     lo = [max(0, -int(t.min())) for t in tables]
     hi = [max(0, int(t.max()) - (L - 1)) for t, L in zip(tables, in_sp)]
-    if np.issubdtype(xn.dtype, np.floating) or xn.dtype.kind == "V" or str(xn.dtype) == "bfloat16":
-        fill = -np.inf
+    floating = xn.dtype.kind in "fc" or xn.dtype.kind == "V" or str(xn.dtype) == "bfloat16"
+    fill = -np.inf if floating else np.iinfo(xn.dtype).min
+    if any(lo) or any(hi):
+        xp = _pad_np(xn, list(zip(lo, hi)), fill)
     else:
-        fill = np.iinfo(xn.dtype).min
-    xp = _pad_np(xn, list(zip(lo, hi)), fill) if any(lo) or any(hi) else xn
+        xp = xn
     out_sp = tuple(t.shape[0] for t in tables)
     ksz = tuple(t.shape[1] for t in tables)
-    fancy = []
-    for i, t in enumerate(tables):
-        shape = [1] * (2 * nd)
-        shape[i] = t.shape[0]
-        shape[nd + i] = t.shape[1]
-        fancy.append((t + lo[i]).reshape(shape))
-    vals = xp[(Ellipsis,) + tuple(fancy)]  # (..., *out, *k)
-    lead = vals.shape[:vals.ndim - 2 * nd]
-    vals = vals.reshape(lead + out_sp + (_prod(ksz),))
-    valid = np.ones(out_sp + ksz, dtype=bool)
-    for i, (t, L) in enumerate(zip(tables, in_sp)):
-        shape = [1] * (2 * nd)
-        shape[i] = t.shape[0]
-        shape[nd + i] = t.shape[1]
-        valid &= ((t >= 0) & (t < L)).reshape(shape)
-    # np.argmax returns the first maximum and the first NaN, which is the element PyTorch picks
-    am = np.argmax(vals, axis=-1)
-    kpos = np.unravel_index(am, ksz)
-    flat = np.zeros(am.shape, dtype=np.int64)
-    for i, t in enumerate(tables):
-        oshape = [1] * nd
-        oshape[i] = t.shape[0]
-        ogrid = np.arange(t.shape[0]).reshape(oshape)
-        pos = t[ogrid, kpos[i]]
-        flat = flat * in_sp[i] + pos
-    if not valid.all():
-        # where the max is padding (a window of -inf values or of padding only), PyTorch reports its initial
-        # index: the first tap at or after position 0 in every dim, even when that lies past the input's end
-        chosen = np.take_along_axis(np.broadcast_to(valid.reshape(out_sp + (-1,)), vals.shape), am[..., None],
-                                    axis=-1)[..., 0]
-        first = np.zeros(out_sp, dtype=np.int64)
-        for i, t in enumerate(tables):
-            nonneg = t >= 0
-            start = np.where(nonneg.any(1), t[np.arange(t.shape[0]), np.argmax(nonneg, axis=1)], t[:, -1])
+
+    def plane_index(cols):
+        flat = np.zeros(out_sp, dtype=np.int64)
+        for i, col in enumerate(cols):
             shape = [1] * nd
-            shape[i] = t.shape[0]
-            first = first * in_sp[i] + start.reshape(shape)
-        flat = np.where(chosen, flat, first)
-    return flat
+            shape[i] = out_sp[i]
+            flat = flat * in_sp[i] + col.reshape(shape)
+        return flat
+
+    starts = []
+    for t in tables:
+        nonneg = t >= 0
+        starts.append(np.where(nonneg.any(1), t[np.arange(t.shape[0]), np.argmax(nonneg, axis=1)], t[:, -1]))
+    lead = xn.shape[:xn.ndim - nd]
+    idx = np.broadcast_to(plane_index(starts), lead + out_sp).copy()
+    best = np.full(lead + out_sp, fill, dtype=xn.dtype)
+    for kidx in np.ndindex(*ksz):
+        v = xp
+        for d in range(nd):
+            v = v.take(tables[d][:, kidx[d]] + lo[d], axis=xp.ndim - nd + d)
+        upd = v > best
+        if floating:
+            upd |= np.isnan(v)
+        if upd.any():
+            best = np.where(upd, v, best)
+            idx = np.where(upd, plane_index([t[:, k] for t, k in zip(tables, kidx)]), idx)
+    return idx
 
 
 def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name, with_indices):
@@ -643,8 +641,9 @@ def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name,
     out_sp = tuple(_pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(in_sp, k, s, p, d))
     _pool_size_check(x, in_sp, out_sp)
     idx = _max_by_tables(x, _index_tables_max(in_sp, out_sp, k, s, p, d), name)
+    disjoint = all(ss >= (kk - 1) * dd + 1 for kk, ss, dd in zip(k, s, d))  # no element in two windows
     out = _gather_op(x, idx, nd, f"MaxPool{nd}DWithIndicesBackward0", f"MaxPool{nd}DWithIndicesBackwardBackward0",
-                     per_plane=True, fill=-np.inf)
+                     per_plane=True, fill=-np.inf, unique=disjoint)
     return out, Tensor._make(idx)
 
 
