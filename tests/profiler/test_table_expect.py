@@ -80,7 +80,7 @@ Self CPU time total: T
      aten::transpose             P             T             P             T             T             1                               [[3, 4]]  
     aten::as_strided             P             T             P             T             T             1                               [[3, 4]]  
          aten::addmm             P             T             P             T             T             1                  [[3], [5, 4], [4, 3]]  
-          aten::relu             P             T             P             T             T             1                           [[5, 3], []]  
+          aten::relu             P             T             P             T             T             1                               [[5, 3]]  
 --------------------  ------------  ------------  ------------  ------------  ------------  ------------  -------------------------------------  
 Self CPU time total: T
 """)

@@ -246,8 +246,10 @@ class _Recorder:
         out = []
         for value in args:
             out.append(list(value.shape) if isinstance(value, Tensor) else [])
+        # keyword arguments are mostly Python-level options (``inplace=``) that no ATen schema lists
         for value in kwargs.values():
-            out.append(list(value.shape) if isinstance(value, Tensor) else [])
+            if isinstance(value, Tensor):
+                out.append(list(value.shape))
         return out
 
     # ---------------------------------------------------------- memory
