@@ -587,3 +587,46 @@ def test_parameter_build_cannot_rewire_storage():
            b"}X\x08\x00\x00\x00_storageK\x01sb.")
     with pytest.raises(pickle.UnpicklingError, match="refusing to set attribute '_storage'"):
         S.load(_checkpoint_with_pickle(pkl, [np.ones(2, np.float32).tobytes()]))
+
+
+# --------------------------------------------------------------------------------------- legacy format
+class _LegacyPickler(S._CheckpointPickler):
+    """Writes the 6-field storage ids of the pre-1.6 format (tritongrad itself never writes it)."""
+
+    def persistent_id(self, obj):
+        if isinstance(obj, tuple) and len(obj) == 6 and obj[0] == "storage":
+            return obj
+        return super().persistent_id(obj)
+
+
+def _legacy_checkpoint(obj, keys, storages, little_endian=True):
+    out = io.BytesIO()
+    sys_info = {"protocol_version": 1001, "little_endian": little_endian,
+                "type_sizes": {"short": 2, "int": 4, "long": 8}}
+    for value in (0x1950A86A20F9469CFC6C, 1001, sys_info):
+        pickle.dump(value, out, protocol=2)
+    _LegacyPickler(out, 2).dump(obj)
+    pickle.dump(keys, out, protocol=2)
+    for count, raw in storages:
+        out.write(struct.pack("<q", count) + raw)
+    out.seek(0)
+    return out
+
+
+def test_legacy_storage_views():
+    # very old files saved storage views as (view_key, offset, size) of a root storage; torch 2.13 loads
+    # this file as tensor([3., 4.]) with storage_offset 1 on a 12-byte storage
+    pid = ("storage", S._torch_global("torch", "FloatStorage"), "1", "cpu", 6, ("v", 2, 3))
+    rebuild = S._torch_global("torch._utils", "_rebuild_tensor_v2")
+    obj = {"t": S._ReducedTensor(rebuild, (pid, 1, (2,), (1,), False, collections.OrderedDict()))}
+    t = S.load(_legacy_checkpoint(obj, ["1"], [(6, np.arange(6, dtype=np.float32).tobytes())]))["t"]
+    assert t._data.tolist() == [3.0, 4.0]
+    assert t.storage_offset() == 1 and t.untyped_storage().nbytes() == 12
+
+
+def test_legacy_storage_count_must_match():
+    pid = ("storage", S._torch_global("torch", "FloatStorage"), "1", "cpu", 6, None)
+    rebuild = S._torch_global("torch._utils", "_rebuild_tensor_v2")
+    obj = S._ReducedTensor(rebuild, (pid, 0, (6,), (1,), False, collections.OrderedDict()))
+    with pytest.raises(RuntimeError, match="holds 5 elements, but its id says 6"):
+        S.load(_legacy_checkpoint(obj, ["1"], [(5, np.zeros(5, np.float32).tobytes())]))
