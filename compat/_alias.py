@@ -23,7 +23,7 @@ _COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
 SPAWN_MAIN_VARIABLE = "TRITONGRAD_COMPAT_SPAWN_MAIN"
 
 _lock = threading.RLock()
-_state = {"installed": False, "finder": None, "previous_excepthook": None, "swapped": {},
+_state = {"installed": False, "finder": None, "previous_excepthook": None, "hooked": {},
           "main_code": None, "compile_error": None}
 
 
@@ -51,52 +51,54 @@ def _missing_hint(torch_name):
 
 # --------------------------------------------------------------------------- missing attributes
 
-_aliased_classes = {}
+def _missing_attribute_error(module, name):
+    module_name = module.__dict__.get("__name__", "?")
+    if name.startswith("__") and name.endswith("__"):
+        # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not from scripts.
+        return AttributeError("module %r has no attribute %r" % (module_name, name),
+                              name=name, obj=module)
+    torch_module = alias_name(module_name)
+    return AttributeError("module '%s' has no attribute '%s' %s"
+                          % (torch_module, name, _missing_hint(torch_module + "." + name)),
+                          name=name, obj=module)
 
 
-def _aliased_module_class(base):
-    """A subclass of ``base`` (a module type) whose missing attributes name the ``torch.`` path.
+def _hook_missing_attributes(module):
+    """Give ``module`` a PEP 562 ``__getattr__`` whose error names the ``torch.`` path.
 
-    Assigning it to ``module.__class__`` keeps the module object (and its dict) unchanged; the
-    module's own ``__getattr__`` (PEP 562), if any, still runs first.
+    Python calls it only for attributes the module lacks, so ordinary attribute access keeps
+    its full speed.  A ``__getattr__`` the module already has still runs first.
     """
-    cls = _aliased_classes.get(base)
-    if cls is None:
-        def __getattr__(self, name):
-            module_name = self.__dict__.get("__name__", "?")
-            if name.startswith("__") and name.endswith("__"):
-                # Dunder probes (``__path__``, ``__wrapped__``...) come from tools, not scripts.
-                raise AttributeError("module %r has no attribute %r" % (module_name, name),
-                                     name=name, obj=self)
-            torch_module = alias_name(module_name)
-            raise AttributeError("module '%s' has no attribute '%s' %s"
-                                 % (torch_module, name, _missing_hint(torch_module + "." + name)),
-                                 name=name, obj=self)
-
-        cls = type("module", (base,), {"__getattr__": __getattr__, "__module__": __name__})
-        _aliased_classes[base] = cls
-    return cls
-
-
-def _swap_class(module):
-    base = type(module)
-    if base in _aliased_classes.values() or not isinstance(module, types.ModuleType):
+    if not isinstance(module, types.ModuleType):
         return
-    try:
-        module.__class__ = _aliased_module_class(base)
-    except TypeError:
-        # A module object with an incompatible layout keeps its plain messages.
+    namespace = module.__dict__
+    previous = namespace.get("__getattr__")
+    if getattr(previous, "_tritongrad_alias_hook", False):
         return
-    _state["swapped"][id(module)] = (module, base)
+
+    def __getattr__(name):
+        if previous is not None:
+            try:
+                return previous(name)
+            except AttributeError:
+                pass
+        raise _missing_attribute_error(module, name)
+
+    __getattr__._tritongrad_alias_hook = True
+    namespace["__getattr__"] = __getattr__
+    _state["hooked"][id(module)] = (module, previous)
 
 
-def _restore_classes():
-    for module, base in _state["swapped"].values():
-        try:
-            module.__class__ = base
-        except TypeError:
-            pass
-    _state["swapped"].clear()
+def _unhook_missing_attributes():
+    for module, previous in _state["hooked"].values():
+        namespace = module.__dict__
+        if not getattr(namespace.get("__getattr__"), "_tritongrad_alias_hook", False):
+            continue
+        if previous is None:
+            del namespace["__getattr__"]
+        else:
+            namespace["__getattr__"] = previous
+    _state["hooked"].clear()
 
 
 # --------------------------------------------------------------------------- finder and loader
@@ -112,7 +114,7 @@ class _AliasLoader(importlib.abc.Loader):
         # so reload(), pickling and introspection keep seeing ``tritongrad...``.
         alias_spec = module.__spec__
         module.__spec__ = alias_spec.loader_state["real_spec"]
-        _swap_class(module)
+        _hook_missing_attributes(module)
 
 
 _LOADER = _AliasLoader()
@@ -320,11 +322,14 @@ def install():
         finder = TorchAliasFinder()
         sys.meta_path.insert(0, finder)
         sys.modules[ALIAS] = tritongrad
-        _swap_class(tritongrad)
-        # Submodules tritongrad already imported keep the same messages as lazily aliased ones.
+        _hook_missing_attributes(tritongrad)
+        # Public submodules tritongrad already imported give the same messages as lazily
+        # aliased ones.  (Private ones are left alone: a module ``__getattr__`` turns off
+        # CPython's fast path for that module's attributes, which tritongrad's internals use.)
         for name, module in list(sys.modules.items()):
-            if name.startswith(TARGET + ".") and isinstance(module, types.ModuleType):
-                _swap_class(module)
+            if name.startswith(TARGET + ".") and not any(
+                    part.startswith("_") for part in name.split(".")):
+                _hook_missing_attributes(module)
         _state.update(installed=True, finder=finder, previous_excepthook=sys.excepthook)
         sys.excepthook = _alias_excepthook
         return tritongrad
@@ -343,7 +348,7 @@ def uninstall():
             if name == ALIAS or name.startswith(ALIAS + "."):
                 if module is target or getattr(module, "__name__", "").startswith(TARGET):
                     del sys.modules[name]
-        _restore_classes()
+        _unhook_missing_attributes()
         if sys.excepthook is _alias_excepthook:
             sys.excepthook = _state["previous_excepthook"] or sys.__excepthook__
         _state.update(installed=False, finder=None, previous_excepthook=None)
