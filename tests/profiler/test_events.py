@@ -287,3 +287,17 @@ def test_start_stop_api():
     tg.ones(2).mul(3)
     prof.stop()
     assert [e.name for e in prof.events()][-1] == "aten::mul"
+
+
+def test_training_step_top_level_events_match_pytorch():
+    def run(lib, profiler_module):
+        lib.manual_seed(0)
+        model = lib.nn.Linear(3, 2)
+        optimizer = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x = lib.ones(4, 3)
+        with profiler_module.profile() as prof:
+            optimizer.zero_grad()
+            model(x).sum().backward()
+            optimizer.step()
+        return _top_level(prof.function_events)
+    assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
