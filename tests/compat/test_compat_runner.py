@@ -196,6 +196,9 @@ def test_usage_errors():
     proc = subprocess.run([sys.executable, "-m", "tritongrad", "--help"], env=_env(),
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "run -m MODULE" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "tritongrad", "--version"], env=_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.stdout, proc.returncode) == ("tritongrad (torch 2.13.0)\n", 0)
 
 
 def test_interactive_session_on_a_terminal():
