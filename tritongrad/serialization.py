@@ -1377,8 +1377,8 @@ def _load_legacy(data, map_location, weights_only, pickle_module, pickle_load_ar
     version, pos = _unpickle(data, pos, no_persistent, weights_only, pickle_module, pickle_load_args)
     if version != _LEGACY_PROTOCOL_VERSION:
         raise RuntimeError(f"Invalid protocol version: {version}")
-    sys_info, pos = _unpickle(data, pos, no_persistent, weights_only, pickle_module, pickle_load_args)
-    little = sys_info.get("little_endian", True) if isinstance(sys_info, dict) else True
+    # sys_info (byte order, type sizes) is read and, as by torch, not acted on: data is taken as native
+    _, pos = _unpickle(data, pos, no_persistent, weights_only, pickle_module, pickle_load_args)
     restore = _restore_location_fn(map_location)
     roots = {}   # key -> (UntypedStorage, dtype, numel)
     views = {}
@@ -1432,8 +1432,6 @@ def _load_legacy(data, map_location, weights_only, pickle_module, pickle_load_ar
         if pos + nbytes > len(data):
             raise RuntimeError("corrupt legacy checkpoint: storage data is truncated")
         values = np.frombuffer(data, dtype=np.uint8, count=nbytes, offset=pos).view(dtype._np)
-        if not little:
-            values = _byteswap(np.array(values), dtype)
         untyped._buf[...] = values
         pos += nbytes
     return result
