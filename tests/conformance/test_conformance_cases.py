@@ -4,9 +4,13 @@ Seed examples must print what PyTorch 2.13 printed (``seed_examples/*.expected``
 print what the real PyTorch prints for the same script.  Expected failures come from the single
 table in ``status.py`` (strict: a case that starts passing must be flipped there).
 """
+import sys
+from pathlib import Path
+
 import pytest
 
-import conformance_harness as harness
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the harness, under any import mode
+import conformance_harness as harness  # noqa: E402
 
 
 def _params(cases):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import conformance_harness as harness
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the harness, under any import mode
+import conformance_harness as harness  # noqa: E402
 
 SEEDS = harness.SEED_DIR
 
