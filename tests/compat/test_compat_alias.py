@@ -253,3 +253,17 @@ def test_import_errors_inside_tritongrad_are_not_reworded(extra_package, tmp_pat
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: cannot import name 'surely_missing' from 'tritongrad' (")
     assert "does not provide" not in last
+
+
+def test_a_missing_dependency_of_an_existing_module_is_not_masked(extra_package):
+    (extra_package / "newpart" / "needs_dep.py").write_text("import surely_missing_dependency\n")
+    out = check("""
+        import compat, tritongrad
+        tritongrad.__path__.append(%r)
+        compat.install()
+        try:
+            import torch.newpart.needs_dep
+        except ModuleNotFoundError as error:
+            print(error, "|", error.name)
+    """ % str(extra_package))
+    assert out == ("No module named 'surely_missing_dependency' | surely_missing_dependency\n")
