@@ -267,3 +267,14 @@ def test_a_missing_dependency_of_an_existing_module_is_not_masked(extra_package)
             print(error, "|", error.name)
     """ % str(extra_package))
     assert out == ("No module named 'surely_missing_dependency' | surely_missing_dependency\n")
+
+
+def test_the_alias_code_never_imports_pytorch():
+    import ast
+    files = sorted((REPO / "compat").glob("*.py")) + [
+        REPO / "tritongrad" / name for name in ("__main__.py", "compat.py", "version.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            assert not any(n == "torch" or n.startswith("torch.") for n in names), (path, names)
