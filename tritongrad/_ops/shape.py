@@ -413,11 +413,11 @@ def cat(tensors, dim=0, *, out=None):
     for t_ in tensors[1:]:
         dt = D.promote_types(dt, t_.dtype)
     arrs = [t_._data.astype(dt._np) if t_.dtype is not dt else t_._data for t_ in nonempty] or [ref._data]
-    res = np.concatenate(arrs, axis=d)
+    res = np.ascontiguousarray(np.concatenate(arrs, axis=d))  # PyTorch: contiguous result
     r = _make(res, dt)
     if out is not None:
         from .conversion import copy_into_out
-        return copy_into_out(out, r)
+        return copy_into_out(out, r, "cat", tensors)
     if needs_grad(*tensors):
         sizes = [t_.shape[d] if not (t_._data.ndim == 1 and t_._data.shape[0] == 0) else 0 for t_ in tensors]
         shapes = [t_.shape for t_ in tensors]
@@ -457,10 +457,11 @@ def _stack(tensors, d, out):
     for t_ in tensors[1:]:
         dt = D.promote_types(dt, t_.dtype)
     res = np.stack([t_._data.astype(dt._np) if t_.dtype is not dt else t_._data for t_ in tensors], axis=d)
+    res = np.ascontiguousarray(res)  # PyTorch: contiguous result
     r = _make(res, dt)
     if out is not None:
         from .conversion import copy_into_out
-        return copy_into_out(out, r)
+        return copy_into_out(out, r, "stack", tensors)
     if needs_grad(*tensors):
         record("StackBackward0", r, tuple(tensors), lambda node, g: tuple(unbind(g, d)))
     return r
