@@ -630,3 +630,28 @@ def test_legacy_storage_count_must_match():
     obj = S._ReducedTensor(rebuild, (pid, 0, (6,), (1,), False, collections.OrderedDict()))
     with pytest.raises(RuntimeError, match="holds 5 elements, but its id says 6"):
         S.load(_legacy_checkpoint(obj, ["1"], [(5, np.zeros(5, np.float32).tobytes())]))
+
+
+def test_saving_is_reproducible(tmp_path):
+    obj = {"w": _t(np.arange(6, dtype=np.float32).reshape(2, 3)), "step": 3}
+    S.save(obj, str(tmp_path / "a.pt"))
+    S.save(obj, str(tmp_path / "a2.pt"))
+    first = (tmp_path / "a.pt").read_bytes()
+    with zipfile.ZipFile(str(tmp_path / "a.pt")) as za, zipfile.ZipFile(str(tmp_path / "a2.pt")) as zb:
+        ids = [z.read(z.namelist()[-1]) for z in (za, zb)]
+    assert ids[0] == ids[1] and len(ids[0]) == 40 and ids[0].isdigit()
+    # the archive name (here "b" instead of "a", same length) is the only difference between files
+    S.save(obj, str(tmp_path / "b.pt"))
+    assert len((tmp_path / "b.pt").read_bytes()) == len(first)
+    with zipfile.ZipFile(str(tmp_path / "b.pt")) as zb, zipfile.ZipFile(str(tmp_path / "a.pt")) as za:
+        assert [i.header_offset for i in za.infolist()] == [i.header_offset for i in zb.infolist()]
+        assert [za.read(n) for n in za.namelist()] == [zb.read(n) for n in zb.namelist()]
+
+
+def test_non_ascii_path(tmp_path):
+    path = tmp_path / "dïr"
+    path.mkdir()
+    S.save(_t([1.0, 2.0]), str(path / "x.pt"))
+    with zipfile.ZipFile(str(path / "x.pt")) as zf:
+        assert zf.namelist()[0] == "archive/data.pkl"
+    assert S.load(str(path / "x.pt"))._data.tolist() == [1.0, 2.0]
