@@ -88,16 +88,19 @@ def _windows(xp, ksize, stride, dilation):
     return v[idx]
 
 
-def _col2im(cols, full_sp, stride, dilation):
-    """Adjoint of ``_windows``: sum each receptive-field entry of ``cols`` (…, *out, *k) into (…, *full_sp)."""
+def _col2im(taps, full_sp, stride, dilation):
+    """Adjoint of ``_windows``: sum receptive-field entries ``taps`` (*k, …, *out) into an array (…, *full_sp).
+
+    ``taps`` is kernel-tap-major and contiguous, so each of the (few) strided adds reads one contiguous block:
+    a loop over the kernel, never over output elements.
+    """
     nd = len(full_sp)
-    osp = cols.shape[cols.ndim - 2 * nd: cols.ndim - nd]
-    ksize = cols.shape[cols.ndim - nd:]
-    out = np.zeros(cols.shape[:cols.ndim - 2 * nd] + tuple(full_sp), dtype=cols.dtype)
-    # one strided add per kernel tap: a loop over the (small) kernel, never over output elements
+    ksize = taps.shape[:nd]
+    osp = taps.shape[taps.ndim - nd:]
+    out = np.zeros(taps.shape[nd:taps.ndim - nd] + tuple(full_sp), dtype=taps.dtype)
     for kidx in np.ndindex(*ksize):
         sl = tuple(slice(k * d, k * d + (o - 1) * s + 1, s) for k, d, o, s in zip(kidx, dilation, osp, stride))
-        out[(Ellipsis,) + sl] += cols[(Ellipsis,) + kidx]
+        out[(Ellipsis,) + sl] += taps[kidx]
     return out
 
 
@@ -147,16 +150,22 @@ def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
     osp = gy.shape[2:]
     ksize = w.shape[2:]
     cg = w.shape[1]
-    cols = np.matmul(_grad_rows(gy, groups), w.reshape(groups, w.shape[0] // groups, -1))  # (G, N*P, Cg*K)
-    cols = cols.reshape((groups, n) + osp + (cg,) + ksize)
-    perm = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
-    cols = cols.transpose(perm).reshape((n, groups * cg) + osp + ksize)
+    og = w.shape[0] // groups
+    kk = _prod(ksize)
+    p = _prod(osp)
+    # taps come out kernel-major, (*k, C, N, *out), straight from the product: (G, K*Cg, Og) @ (G, Og, N*P)
+    w_t = w.reshape(groups, og, cg, kk).transpose(0, 3, 2, 1).reshape(groups, kk * cg, og)
+    gy_m = gy.reshape(n, groups, og, p).transpose(1, 2, 0, 3).reshape(groups, og, n * p)
+    taps = np.matmul(w_t, gy_m).reshape((groups, kk, cg, n * p))
+    if groups > 1:
+        taps = np.ascontiguousarray(taps.transpose(1, 0, 2, 3))
+    cols = taps.reshape(ksize + (groups * cg, n) + osp)
     full = tuple(s + lo + hi for s, (lo, hi) in zip(in_sp, pads))
     need = tuple((o - 1) * st + (k - 1) * d + 1 for o, st, k, d in zip(osp, stride, ksize, dilation))
     big = tuple(max(f, q) for f, q in zip(full, need))
-    xp = _col2im(cols, big, stride, dilation)
+    xp = _col2im(cols, big, stride, dilation)  # (C, N, *big)
     crop = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(in_sp, pads))
-    return np.ascontiguousarray(xp[crop])
+    return np.ascontiguousarray(xp[crop].swapaxes(0, 1))
 
 
 def _conv_weight_grad_np(x, gy, ksize, stride, pads, dilation, groups):
@@ -1114,7 +1123,7 @@ def _col2im_op(cols, out_sp, k, d, p, s):
     c = ck // _prod(k)
     full = tuple(o + 2 * pp for o, pp in zip(out_sp, p))
     osp = tuple((f - ((kk - 1) * dd + 1)) // ss + 1 for f, kk, dd, ss in zip(full, k, d, s))
-    cn = cols._data.reshape((n, c) + tuple(k) + osp).transpose(0, 1, 4, 5, 2, 3)
+    cn = np.ascontiguousarray(cols._data.reshape((n, c) + tuple(k) + osp).transpose(2, 3, 0, 1, 4, 5))
     xp = _col2im(cn, full, s, d)
     r = xp[(slice(None), slice(None)) + tuple(slice(pp, pp + o) for pp, o in zip(p, out_sp))]
     out = Tensor._make(np.ascontiguousarray(r), cols.dtype)
