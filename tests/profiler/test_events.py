@@ -301,3 +301,46 @@ def test_training_step_top_level_events_match_pytorch():
             optimizer.step()
         return _top_level(prof.function_events)
     assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
+
+
+@pytest.mark.parametrize("device", ["cpu", "foo", "xpu", "cuda"])
+def test_use_device_warnings_match_pytorch(device):
+    def caught(module):
+        with warnings.catch_warnings(record=True) as records:
+            warnings.simplefilter("always")
+            prof = module.profile(use_device=device)
+        return [(r.category, str(r.message)) for r in records], prof.use_device
+    assert caught(tg_profiler) == caught(torch.autograd.profiler)
+
+
+def test_torch_profiler_api_errors_match_pytorch(tmp_path):
+    def outcomes(module):
+        found = []
+        with warnings.catch_warnings(record=True) as records:
+            warnings.simplefilter("always")
+            module.profile(use_cuda=False)
+        found.append([(r.category, str(r.message)) for r in records])
+        try:
+            module.profile(activities=[])
+        except AssertionError as e:
+            found.append(str(e))
+        prof = module.profile()
+        for call in (prof.events, prof.key_averages, lambda: prof.export_chrome_trace(str(tmp_path / "t.json")),
+                     prof.stop):
+            try:
+                call()
+            except AssertionError as e:
+                found.append(str(e))
+        return found
+    assert outcomes(tg_torch_profiler) == outcomes(torch.profiler)
+
+
+def test_export_stacks_requires_with_stack_like_pytorch(tmp_path):
+    messages = []
+    for lib, module in ((tg, tg_profiler), (torch, torch.autograd.profiler)):
+        with module.profile() as prof:
+            lib.ones(2) + 1
+        with pytest.raises(AssertionError) as info:
+            prof.export_stacks(str(tmp_path / "stacks.txt"))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

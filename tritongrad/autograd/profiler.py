@@ -698,10 +698,22 @@ class _Session:
             _active[0] = previous_recorder
 
 
-def _validate_device(use_device):
-    valid = ("cuda", "xpu", "mtia", "hpu", "privateuseone")
-    if use_device is not None and use_device not in valid:
-        raise AssertionError(f"{use_device} is not a valid device option.")
+def _checked_device(use_device):
+    """``use_device`` if this build can profile it, else None with PyTorch's warning."""
+    if use_device is None:
+        return None
+    if use_device not in ("cuda", "xpu", "mtia", "hpu"):
+        warnings.warn(f"The {use_device} is not a valid device option.", stacklevel=3)
+        return None
+    if use_device == "cuda":
+        from .. import cuda
+        if not cuda.is_available():
+            warnings.warn("CUDA is not available, disabling CUDA profiling", stacklevel=3)
+            return None
+        return use_device
+    # tritongrad has no XPU/MTIA/HPU backend
+    warnings.warn(f"{use_device.upper()} is not available, disabling {use_device.upper()} profiling", stacklevel=3)
+    return None
 
 
 class profile:
@@ -725,7 +737,6 @@ class profile:
             self.use_device = "cuda"
         else:
             self.use_device = use_device
-        _validate_device(self.use_device)
         self._function_events = None
         self._old_function_events = None
         self._needs_processing = False
@@ -744,12 +755,9 @@ class profile:
         self.profiling_start_time_ns = 0
         self.profiling_end_time_ns = 0
         self._recorder = None
-        if self.use_device == "cuda":
-            from .. import cuda
-            if not cuda.is_available():
-                warnings.warn("CUDA is not available, disabling CUDA profiling", stacklevel=2)
-                self.use_cuda = False
-                self.use_device = None
+        self.use_device = _checked_device(self.use_device)
+        if self.use_device is None:
+            self.use_cuda = False
 
     def config(self, create_trace_id=False):
         """The options this profiler records with."""
@@ -848,7 +856,7 @@ class profile:
 
     def export_stacks(self, path, metric="self_cpu_time_total"):
         """Write the events' stacks as ``frame;...;frame value`` lines for flame graphs."""
-        if not self.with_stack:
+        if not self.enabled or not self.with_stack:
             raise AssertionError("export_stacks() requires with_stack=True")
         return self.function_events.export_stacks(path, metric)
 

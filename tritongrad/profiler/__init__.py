@@ -241,7 +241,7 @@ class profile(_KinetoProfile):
                  profile_memory=False, with_stack=False, with_flops=False, with_modules=False,
                  experimental_config=None, execution_trace_observer=None, acc_events=False, use_cuda=None,
                  custom_trace_id_callback=None, post_processing_timeout_s=None):
-        activities_set = set(activities) if activities else supported_activities()
+        activities_set = set(activities) if activities is not None else supported_activities()
         if use_cuda is not None:
             warnings.warn("`use_cuda` is deprecated, use `activities` argument instead", FutureWarning,
                           stacklevel=2)
