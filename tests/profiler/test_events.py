@@ -344,3 +344,26 @@ def test_export_stacks_requires_with_stack_like_pytorch(tmp_path):
             prof.export_stacks(str(tmp_path / "stacks.txt"))
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_convolutional_model_events_match_pytorch():
+    def run(lib, profiler_module):
+        lib.manual_seed(0)
+        nn = lib.nn
+        model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(18, 4),
+                              nn.Dropout(0.1), nn.LogSoftmax(1))
+        x = lib.ones(2, 1, 8, 8)
+        target = lib.tensor([0, 1])
+        with profiler_module.profile() as prof:
+            loss = lib.nn.functional.nll_loss(model(x), target)
+            loss.backward()
+        top = _top_level(prof.function_events)
+        forward = [n for n in top if not n.startswith("autograd::") and n != "aten::ones_like"]
+        backward = collections.Counter(n for n in top if n.startswith("autograd::"))
+        (conv,) = [e for e in prof.function_events if e.name == "aten::conv2d"]
+        chain = []
+        while conv is not None:
+            chain.append(conv.name)
+            conv = conv.cpu_children[0] if conv.cpu_children else None
+        return forward, backward, chain[:4]
+    assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)

@@ -81,6 +81,11 @@ _CHAINS = {
     "detach_": ("aten::detach_", "detach_"),
     "range_": _chain("range"),
     "embedding": _chain("embedding", "index_select"),
+    # PyTorch builds these from Python data and shows the wrap of the result as aten::lift_fresh
+    "tensor": _chain("lift_fresh"),
+    "as_tensor": _chain("lift_fresh"),
+    "asarray": _chain("lift_fresh"),
+    "from_numpy": _chain("lift_fresh"),
     "tolist": (),
     "numpy": (),
 }
