@@ -172,3 +172,39 @@ def test_encoder_layer_training_dropout_stream():
     torch.manual_seed(5)
     tg.manual_seed(5)
     close(gm(to_tg(x)), tm(x))
+
+
+def _pickled_modules(nn):
+    return [nn.Conv2d(2, 3, 3, padding=1), nn.MaxPool2d(2), nn.LSTM(3, 4, 2, bidirectional=True), nn.GRUCell(3, 4),
+            nn.MultiheadAttention(4, 2), nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 2),
+            nn.Upsample(scale_factor=2), nn.ReflectionPad2d(1), nn.Unfold(2), nn.ChannelShuffle(2)]
+
+
+def test_whole_module_pickles_load_in_both_libraries():
+    import io
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = _pickled_modules(tnn), _pickled_modules(torch.nn)
+    for g, t in zip(ours, theirs):
+        buf = io.BytesIO()
+        tg.save(g, buf)
+        buf.seek(0)
+        back = torch.load(buf, weights_only=False)
+        assert type(back) is type(t) and repr(back) == repr(t)
+        buf = io.BytesIO()
+        torch.save(t, buf)
+        buf.seek(0)
+        back = tg.load(buf, weights_only=False)
+        assert type(back) is type(g) and repr(back) == repr(t)
+        for (n, pt), (_, pg) in zip(t.named_parameters(), back.named_parameters()):
+            np.testing.assert_array_equal(pg.detach().numpy(), pt.detach().numpy(), err_msg=n)
+    lstm = tg.load(io.BytesIO(_saved(theirs[2])), weights_only=False)
+    x = torch.randn(5, 2, 3)
+    close(lstm(to_tg(x))[0], theirs[2](x)[0], 1e-6)
+
+
+def _saved(obj):
+    import io
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()

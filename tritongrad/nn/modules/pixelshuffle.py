@@ -1,5 +1,6 @@
-"""PixelShuffle, PixelUnshuffle and ChannelShuffle."""
+"""PixelShuffle and PixelUnshuffle (and a re-export of ChannelShuffle)."""
 from .module import Module
+from .channelshuffle import ChannelShuffle  # noqa: F401  (PyTorch keeps it in torch.nn.modules.channelshuffle)
 from .. import _functional_spatial as FS
 
 __all__ = ["PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
@@ -35,17 +36,3 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
-
-
-class ChannelShuffle(Module):
-    """Divides the channels into groups and interleaves them."""
-
-    def __init__(self, groups):
-        super().__init__()
-        self.groups = groups
-
-    def forward(self, input):
-        return FS.channel_shuffle(input, self.groups)
-
-    def extra_repr(self):
-        return f"groups={self.groups}"

@@ -1,5 +1,6 @@
-"""Pooling layers (max, average, adaptive, power-average) and the sliding-block layers Fold/Unfold."""
+"""Pooling layers: max, average, adaptive, power-average, max-unpooling (and a re-export of Fold/Unfold)."""
 from .module import Module
+from .fold import Fold, Unfold  # noqa: F401  (PyTorch keeps them in torch.nn.modules.fold)
 from .. import _functional_spatial as FS
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
@@ -192,43 +193,6 @@ class LPPool2d(_LPPoolNd):
 
     def forward(self, input):
         return FS.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
-
-
-class Fold(Module):
-    """Combines an array of sliding local blocks into a large containing tensor."""
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.output_size = output_size
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        return FS.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self):
-        return ("output_size={output_size}, kernel_size={kernel_size}, dilation={dilation}, padding={padding}, "
-                "stride={stride}".format(**self.__dict__))
-
-
-class Unfold(Module):
-    """Extracts sliding local blocks from a batched input tensor."""
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        return FS.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self):
-        return ("kernel_size={kernel_size}, dilation={dilation}, padding={padding}, "
-                "stride={stride}".format(**self.__dict__))
 
 
 class _MaxUnpoolNd(Module):

@@ -28,23 +28,22 @@ def _F():
 
 def _out_proj_linear(embed_dim, bias, dtype):
     """PyTorch's out-projection class: a Linear under another name (shown in reprs)."""
-    nn = _nn()
-    cls = getattr(nn.modules.linear, "NonDynamicallyQuantizableLinear", None) if hasattr(nn, "modules") and \
-        hasattr(nn.modules, "linear") else None
-    if cls is None:
-        cls = _non_dynamically_quantizable_linear()
     kw = {"dtype": dtype} if dtype is not None else {}
-    return cls(embed_dim, embed_dim, bias=bias, **kw)
-
-
-_NDQL = []
+    return _non_dynamically_quantizable_linear()(embed_dim, embed_dim, bias=bias, **kw)
 
 
 def _non_dynamically_quantizable_linear():
-    if not _NDQL:
-        Linear = _nn().Linear
-        _NDQL.append(type("NonDynamicallyQuantizableLinear", (Linear,), {"__module__": "torch.nn.modules.linear"}))
-    return _NDQL[0]
+    """torch.nn.modules.linear.NonDynamicallyQuantizableLinear.
+
+    It belongs in linear.py; until that module defines it, the class is made here and attached to that module
+    so that pickled modules name it where PyTorch does.
+    """
+    from . import linear
+    cls = getattr(linear, "NonDynamicallyQuantizableLinear", None)
+    if cls is None:
+        cls = type("NonDynamicallyQuantizableLinear", (linear.Linear,), {"__module__": linear.__name__})
+        linear.NonDynamicallyQuantizableLinear = cls
+    return cls
 
 
 class MultiheadAttention(Module):
@@ -135,6 +134,16 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             return out.transpose(1, 0), weights
         return out, weights
+
+
+def _register_where_pytorch_keeps_it():
+    """PyTorch defines MultiheadAttention in torch.nn.modules.activation; pickles name it there."""
+    from . import activation
+    if not hasattr(activation, "MultiheadAttention"):
+        activation.MultiheadAttention = MultiheadAttention
+
+
+_register_where_pytorch_keeps_it()
 
 
 def _get_activation_fn(activation):
