@@ -730,3 +730,39 @@ def test_step_hooks_of_a_subclass_calling_super_step_like_torch():
 
     assert count_hook_calls(tg_optim, lambda: tg_leaf(np.ones(2, np.float32))) == \
         count_hook_calls(torch.optim, lambda: torch.ones(2, requires_grad=True))
+
+
+LOW_PRECISION_CASES = [("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)),
+                       ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1)), ("AdamW", dict(lr=0.01)),
+                       ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)), ("Adagrad", dict(lr=0.05)),
+                       ("Adadelta", dict(weight_decay=0.1)), ("Adamax", dict(lr=0.01)),
+                       ("NAdam", dict(lr=0.01, weight_decay=0.1)), ("RAdam", dict(lr=0.01, weight_decay=0.1)),
+                       ("Rprop", dict(lr=0.01)), ("ASGD", dict(lr=0.01, t0=3))]
+
+
+@pytest.mark.parametrize("dtype_name", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name,kwargs", LOW_PRECISION_CASES, ids=[n for n, _ in LOW_PRECISION_CASES])
+def test_half_and_bfloat16_parameters_follow_torch(name, kwargs, dtype_name):
+    """Each op computes in float32 and rounds once, and scalars are not pre-rounded to the dtype (0.999 stays
+    0.999), as in PyTorch's CPU kernels; the trajectories agree to a few units in the last place."""
+    import ml_dtypes
+    np_dtype = np.float16 if dtype_name == "float16" else ml_dtypes.bfloat16
+    torch_dtype = getattr(torch, dtype_name)
+    init, data = make_problem(np.float64)
+    torch_params = [torch.tensor(a).to(torch_dtype).requires_grad_() for a in init]
+    tg_params = [tg_leaf(a.astype(np.float32).astype(np_dtype)) for a in init]
+    torch_opt, tg_opt = getattr(torch.optim, name)(torch_params, **kwargs), getattr(tg_optim, name)(tg_params, **kwargs)
+    for _ in range(20):
+        _, grads = loss_and_grads([p.detach().float().numpy() for p in torch_params], data)
+        for p, g in zip(torch_params, grads):
+            p.grad = torch.from_numpy(g.astype(np.float32)).to(torch_dtype)
+        _, grads = loss_and_grads([p._data.astype(np.float64) for p in tg_params], data)
+        for p, g in zip(tg_params, grads):
+            p.grad = tg_tensor(g.astype(np.float32).astype(np_dtype))
+        torch_opt.step()
+        tg_opt.step()
+    tolerance = 1e-2 if dtype_name == "float16" else 5e-2
+    for t_param, g_param in zip(torch_params, tg_params):
+        assert g_param._data.dtype == np_dtype
+        np.testing.assert_allclose(g_param._data.astype(np.float32), t_param.detach().float().numpy(),
+                                   rtol=tolerance, atol=tolerance)

@@ -1,8 +1,7 @@
 """torch.optim.Adadelta."""
-import numpy as np
-
+from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
-                        _scaled_product, _step_to_tensor, _zeros_like)
+                        _step_to_tensor, _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -59,23 +58,26 @@ class Adadelta(Optimizer):
             grad = p.grad._data
             if group["maximize"]:
                 grad = -grad
-            if weight_decay != 0:
-                grad = grad + weight_decay * p._data
+            param = _real_view(p._data)
             grad = _real_view(grad)
+            work = A.work_like(param)
+            if weight_decay != 0:
+                grad = A.add(grad, param, work, alpha=weight_decay)
             square_avg = _real_view(state["square_avg"]._data)
             acc_delta = _real_view(state["acc_delta"]._data)
-            scratch = np.empty_like(square_avg)
-            square_avg *= rho
-            square_avg += _scaled_product(grad, 1 - rho, grad, scratch)
-            std = np.add(square_avg, eps)
-            np.sqrt(std, out=std)
-            delta = np.add(acc_delta, eps)
-            np.sqrt(delta, out=delta)
-            delta /= std
-            delta *= grad
-            acc_delta *= rho
-            acc_delta += _scaled_product(delta, 1 - rho, delta, scratch)
-            _real_view(p._data)[...] += np.multiply(delta, -lr, out=scratch)
+            A.mul_(square_avg, rho)
+            A.addcmul_(square_avg, grad, grad, work, value=1 - rho)
+            std = square_avg.copy()
+            A.add_scalar_(std, eps)
+            std = A.sqrt(std)
+            delta = acc_delta.copy()
+            A.add_scalar_(delta, eps)
+            delta = A.sqrt(delta)
+            A.div_t_(delta, std)
+            A.mul_t_(delta, grad)
+            A.mul_(acc_delta, rho)
+            A.addcmul_(acc_delta, delta, delta, work, value=1 - rho)
+            A.add_(param, delta, work, alpha=-lr)
             p._vc[0] += 1
             state["square_avg"]._vc[0] += 2
             state["acc_delta"]._vc[0] += 2

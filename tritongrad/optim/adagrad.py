@@ -1,6 +1,7 @@
 """torch.optim.Adagrad."""
 import numpy as np
 
+from . import _array_ops as A
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused, _check_lr, _hyper, _increment, _real_view, _scalar_state,
                         _step_to_tensor, _value)
@@ -88,18 +89,16 @@ class Adagrad(Optimizer):
             grad = p.grad._data
             if group["maximize"]:
                 grad = -grad
-            if weight_decay != 0:
-                grad = grad + weight_decay * p._data
             clr = lr / (1 + (step - 1) * lr_decay)
             param = _real_view(p._data)
             grad = _real_view(grad)
+            work = A.work_like(param)
+            if weight_decay != 0:
+                grad = A.add(grad, param, work, alpha=weight_decay)
             state_sum = _real_view(state["sum"]._data)
-            scratch = np.multiply(grad, grad)
-            state_sum += scratch
+            A.addcmul_(state_sum, grad, grad, work, value=1)
             state["sum"]._vc[0] += 1
-            std = np.sqrt(state_sum)
-            std += eps
-            np.multiply(grad, -clr, out=scratch)
-            scratch /= std
-            param += scratch
+            std = A.sqrt(state_sum)
+            A.add_scalar_(std, eps)
+            A.addcdiv_(param, grad, std, work, value=-clr)
             p._vc[0] += 1

@@ -2,8 +2,9 @@
 import numpy as np
 
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _lerp_, _real_view, _scalar_state,
-                        _scaled_product, _step_to_tensor, _value, _zeros_like)
+from . import _array_ops as A
+from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor,
+                        _value, _zeros_like)
 
 __all__ = ["Adam"]
 
@@ -103,17 +104,17 @@ class Adam(Optimizer):
             _check_capturable(group, p)
             _increment(state["step"])
 
+            work = A.work_like(param)
             if weight_decay != 0:
                 if group["decoupled_weight_decay"]:
-                    param *= 1 - lr * weight_decay
+                    A.mul_(param, 1 - lr * weight_decay)
                     p._vc[0] += 1
                 else:
-                    grad = grad + weight_decay * param
+                    grad = A.add(grad, param, work, alpha=weight_decay)
 
-            scratch = np.empty_like(param)
-            _lerp_(exp_avg, grad, 1 - beta1, scratch)
-            exp_avg_sq *= beta2
-            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
+            A.lerp_(exp_avg, grad, 1 - beta1, work)
+            A.mul_(exp_avg_sq, beta2)
+            A.addcmul_(exp_avg_sq, grad, grad, work, value=1 - beta2)
 
             step = _value(state["step"])
             bias_correction1 = 1 - beta1 ** step
@@ -124,14 +125,12 @@ class Adam(Optimizer):
                 max_exp_avg_sq = _real_view(state["max_exp_avg_sq"]._data)
                 np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
                 state["max_exp_avg_sq"]._vc[0] += 1
-                denom = np.sqrt(max_exp_avg_sq)
+                denom = A.sqrt(max_exp_avg_sq)
             else:
-                denom = np.sqrt(exp_avg_sq)
-            denom /= bias_correction2_sqrt
-            denom += eps
-            np.multiply(exp_avg, -step_size, out=scratch)
-            scratch /= denom
-            param += scratch
+                denom = A.sqrt(exp_avg_sq)
+            A.div_scalar_(denom, bias_correction2_sqrt)
+            A.add_scalar_(denom, eps)
+            A.addcdiv_(param, exp_avg, denom, work, value=-step_size)
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2

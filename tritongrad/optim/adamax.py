@@ -1,7 +1,8 @@
 """torch.optim.Adamax: Adam with the infinity norm."""
 import numpy as np
 
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
+from . import _array_ops as A
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
                         _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["Adamax"]
@@ -58,21 +59,20 @@ class Adamax(Optimizer):
                 grad = -grad
             _check_capturable(group, p)
             _increment(state["step"])
-            if weight_decay != 0:
-                grad = grad + weight_decay * p._data
+            param = _real_view(p._data)
             grad = _real_view(grad)
+            work = A.work_like(param)
+            if weight_decay != 0:
+                grad = A.add(grad, param, work, alpha=weight_decay)
             exp_avg = _real_view(state["exp_avg"]._data)
             exp_inf = _real_view(state["exp_inf"]._data)
-            scratch = np.empty_like(exp_avg)
-            _lerp_(exp_avg, grad, 1 - beta1, scratch)
-            exp_inf *= beta2
-            np.abs(grad, out=scratch)
-            scratch += eps
-            np.maximum(exp_inf, scratch, out=exp_inf)
+            A.lerp_(exp_avg, grad, 1 - beta1, work)
+            A.mul_(exp_inf, beta2)
+            abs_grad = np.abs(grad)
+            A.add_scalar_(abs_grad, eps)
+            np.maximum(exp_inf, abs_grad, out=exp_inf)
             clr = lr / (1 - beta1 ** _value(state["step"]))
-            np.multiply(exp_avg, -clr, out=scratch)
-            scratch /= exp_inf
-            _real_view(p._data)[...] += scratch
+            A.addcdiv_(param, exp_avg, exp_inf, work, value=-clr)
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_inf"]._vc[0] += 2

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
+from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_dtype,
                         _scalar_state, _step_to_tensor, _value, _zeros_like)
 
@@ -70,15 +71,18 @@ class ASGD(Optimizer):
             ax = _real_view(state["ax"]._data)
             _check_capturable(group, p, "params, mus, etas, and state_steps")
             _increment(state["step"])
+            work = A.work_like(param)
             if weight_decay != 0:
-                grad = grad + weight_decay * param
+                grad = A.add(grad, param, work, alpha=weight_decay)
             eta = _value(state["eta"])
-            param *= 1 - lambd * eta
-            param += -eta * grad
+            A.mul_(param, 1 - lambd * eta)
+            A.add_(param, grad, work, alpha=-eta)
             p._vc[0] += 2
             mu = _value(state["mu"])
             if mu != 1:
-                ax += (param - ax) * mu
+                moved = A.sub_t(param, ax)
+                A.mul_(moved, mu)
+                A.add_(ax, moved, work)
             else:
                 ax[...] = param
             state["ax"]._vc[0] += 1

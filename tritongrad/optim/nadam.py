@@ -1,8 +1,7 @@
 """torch.optim.NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
-import numpy as np
-
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _scaled_product, _step_to_tensor, _value, _zeros_like)
+from . import _array_ops as A
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -75,32 +74,27 @@ class NAdam(Optimizer):
             _increment(state["step"])
             step = _value(state["step"])
             bias_correction2 = 1 - beta2 ** step
+            work = A.work_like(param)
             if weight_decay != 0:
                 if group["decoupled_weight_decay"]:
-                    param *= 1 - lr * weight_decay
+                    A.mul_(param, 1 - lr * weight_decay)
                     p._vc[0] += 1
                 else:
-                    grad = grad + weight_decay * param
+                    grad = A.add(grad, param, work, alpha=weight_decay)
             mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
             mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
-            # mu_product is a scalar-dtype tensor (float32 by default): the product rounds in that dtype.
-            mu_product_t._data *= mu_product_t._data.dtype.type(mu)
+            # mu_product is a scalar-dtype tensor (float32 by default): the product rounds in that dtype
+            A.mul_(mu_product_t._data, mu)
             mu_product_t._vc[0] += 1
-            scratch = np.empty_like(param)
-            _lerp_(exp_avg, grad, 1 - beta1, scratch)
-            exp_avg_sq *= beta2
-            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
-            denom = np.divide(exp_avg_sq, bias_correction2)
-            np.sqrt(denom, out=denom)
+            A.lerp_(exp_avg, grad, 1 - beta1, work)
+            A.mul_(exp_avg_sq, beta2)
+            A.addcmul_(exp_avg_sq, grad, grad, work, value=1 - beta2)
+            denom = A.sqrt(A.div(exp_avg_sq, bias_correction2))
             mu_product = _value(mu_product_t)
             mu_product_next = mu_product * mu_next
-            denom += eps
-            np.multiply(grad, -lr * (1.0 - mu) / (1.0 - mu_product), out=scratch)
-            scratch /= denom
-            param += scratch
-            np.multiply(exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=scratch)
-            scratch /= denom
-            param += scratch
+            A.add_scalar_(denom, eps)
+            A.addcdiv_(param, grad, denom, work, value=-lr * (1.0 - mu) / (1.0 - mu_product))
+            A.addcdiv_(param, exp_avg, denom, work, value=(-lr * mu_next) / (1.0 - mu_product_next))
             p._vc[0] += 2
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2

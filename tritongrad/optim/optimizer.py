@@ -163,24 +163,6 @@ def _real_view(arr):
     return arr
 
 
-def _lerp_(target, end, weight, scratch=None):
-    """In-place ``target.lerp_(end, weight)`` with PyTorch's two-sided formula (``scratch``: a spare buffer)."""
-    diff = np.subtract(end, target, out=scratch)
-    if abs(weight) < 0.5:
-        diff *= weight
-        target += diff
-    else:
-        diff *= 1 - weight
-        np.subtract(end, diff, out=target)
-
-
-def _scaled_product(a, scale, b, out):
-    """``(scale * a) * b`` into ``out``: PyTorch's addcmul/addcdiv evaluation order, without temporaries."""
-    np.multiply(a, scale, out=out)
-    out *= b
-    return out
-
-
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
 
 

@@ -1,8 +1,7 @@
 """torch.optim.RAdam: rectified Adam (and optional decoupled weight decay)."""
-import numpy as np
-
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _scaled_product, _step_to_tensor, _value, _zeros_like)
+from . import _array_ops as A
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
+                        _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -66,33 +65,31 @@ class RAdam(Optimizer):
             _check_capturable(group, p)
             _increment(state["step"])
             step = _value(state["step"])
+            work = A.work_like(param)
             if weight_decay != 0:
                 if group["decoupled_weight_decay"]:
-                    param *= 1 - lr * weight_decay
+                    A.mul_(param, 1 - lr * weight_decay)
                     p._vc[0] += 1
                 else:
-                    grad = grad + weight_decay * param
-            scratch = np.empty_like(param)
-            _lerp_(exp_avg, grad, 1 - beta1, scratch)
-            exp_avg_sq *= beta2
-            exp_avg_sq += _scaled_product(grad, 1 - beta2, grad, scratch)
+                    grad = A.add(grad, param, work, alpha=weight_decay)
+            A.lerp_(exp_avg, grad, 1 - beta1, work)
+            A.mul_(exp_avg_sq, beta2)
+            A.addcmul_(exp_avg_sq, grad, grad, work, value=1 - beta2)
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
 
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
-            update = np.divide(exp_avg, bias_correction1, out=scratch)
+            bias_corrected_exp_avg = A.div(exp_avg, bias_correction1)
             rho_inf = 2 / (1 - beta2) - 1
             rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
             # the variance is tractable only after enough steps; before that RAdam is SGD with momentum
-            update *= lr
+            update = A.mul(bias_corrected_exp_avg, lr)
             if rho_t > 5.0:
-                adaptive_lr = np.sqrt(exp_avg_sq)
-                adaptive_lr += eps
-                np.divide(bias_correction2 ** 0.5, adaptive_lr, out=adaptive_lr)
+                exp_avg_sq_sqrt = A.sqrt(exp_avg_sq)
+                A.add_scalar_(exp_avg_sq_sqrt, eps)
+                adaptive_lr = A.rdiv(bias_correction2 ** 0.5, exp_avg_sq_sqrt)
                 rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                update *= adaptive_lr
-                update *= rect
-            update *= -1.0
-            param += update
+                update = A.mul(A.mul_t(update, adaptive_lr), rect)
+            A.add_(param, update, work, alpha=-1.0)
             p._vc[0] += 1

@@ -1,8 +1,7 @@
 """torch.optim.RMSprop (optionally centered, with momentum)."""
-import numpy as np
-
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _lerp_, _real_view,
-                        _scalar_state, _scaled_product, _step_to_tensor, _zeros_like)
+from . import _array_ops as A
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _real_view,
+                        _scalar_state, _step_to_tensor, _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -66,32 +65,31 @@ class RMSprop(Optimizer):
             grad = p.grad._data
             if group["maximize"]:
                 grad = -grad
-            if weight_decay != 0:
-                grad = grad + weight_decay * p._data
             param = _real_view(p._data)
             grad = _real_view(grad)
+            work = A.work_like(param)
+            if weight_decay != 0:
+                grad = A.add(grad, param, work, alpha=weight_decay)
             square_avg = _real_view(state["square_avg"]._data)
-            scratch = np.empty_like(param)
-            square_avg *= alpha
-            square_avg += _scaled_product(grad, 1 - alpha, grad, scratch)
+            A.mul_(square_avg, alpha)
+            A.addcmul_(square_avg, grad, grad, work, value=1 - alpha)
             state["square_avg"]._vc[0] += 2
             if group["centered"]:
                 grad_avg = _real_view(state["grad_avg"]._data)
-                _lerp_(grad_avg, grad, 1 - alpha, scratch)
+                A.lerp_(grad_avg, grad, 1 - alpha, work)
                 state["grad_avg"]._vc[0] += 1
-                avg = np.add(square_avg, _scaled_product(grad_avg, -1, grad_avg, scratch))
-                np.sqrt(avg, out=avg)
+                avg = square_avg.copy()
+                A.addcmul_(avg, grad_avg, grad_avg, work, value=-1)
+                avg = A.sqrt(avg)
             else:
-                avg = np.sqrt(square_avg)
-            avg += eps
+                avg = A.sqrt(square_avg)
+            A.add_scalar_(avg, eps)
             if momentum > 0:
                 buf = _real_view(state["momentum_buffer"]._data)
-                buf *= momentum
-                buf += np.divide(grad, avg, out=scratch)
+                A.mul_(buf, momentum)
+                A.addcdiv_(buf, grad, avg, work)
                 state["momentum_buffer"]._vc[0] += 2
-                param += np.multiply(buf, -lr, out=scratch)
+                A.add_(param, buf, work, alpha=-lr)
             else:
-                np.multiply(grad, -lr, out=scratch)
-                scratch /= avg
-                param += scratch
+                A.addcdiv_(param, grad, avg, work, value=-lr)
             p._vc[0] += 1

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .._tensor import Tensor
+from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
                         _step_to_tensor, _zeros_like)
 
@@ -60,17 +61,18 @@ class Rprop(Optimizer):
             grad = _real_view(grad)
             prev = _real_view(state["prev"]._data)
             step_size = _real_view(state["step_size"]._data)
-            sign = np.sign(grad * prev)
+            work = A.work_like(step_size)
+            sign = np.sign(A.mul_t(grad, prev))
             positive, negative, zero = sign > 0, sign < 0, sign == 0
             sign[positive] = etaplus
             sign[negative] = etaminus
             sign[zero] = 1
-            step_size *= sign
+            A.mul_t_(step_size, sign)
             np.clip(step_size, step_size_min, step_size_max, out=step_size)
             # where the gradient changed sign, skip this update and forget the gradient
             grad = grad.copy(order="K")
             grad[sign == sign.dtype.type(etaminus)] = 0
-            _real_view(p._data)[...] += (-1 * np.sign(grad)) * step_size
+            A.addcmul_(_real_view(p._data), np.sign(grad), step_size, work, value=-1)
             prev[...] = grad
             p._vc[0] += 1
             state["step_size"]._vc[0] += 2

@@ -1,4 +1,5 @@
 """torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+from . import _array_ops as A
 from .._tensor import Tensor
 from .optimizer import Optimizer, _check_fused, _hyper
 
@@ -54,10 +55,11 @@ class SGD(Optimizer):
         for p in self._params_with_grad(group):
             param = p._data
             grad = p.grad._data
+            work = A.work_like(param)
             if group["maximize"]:
                 grad = -grad
             if weight_decay != 0:
-                grad = grad + weight_decay * param
+                grad = A.add(grad, param, work, alpha=weight_decay)
             if momentum != 0:
                 state = self.state[p]
                 buf_t = state.get("momentum_buffer")
@@ -65,10 +67,9 @@ class SGD(Optimizer):
                     buf_t = Tensor._make(grad.copy(order="K"), p.grad.dtype)
                     state["momentum_buffer"] = buf_t
                 else:
-                    buf = buf_t._data
-                    buf *= momentum
-                    buf += (1 - dampening) * grad
+                    A.mul_(buf_t._data, momentum)
+                    A.add_(buf_t._data, grad, work, alpha=1 - dampening)
                     buf_t._vc[0] += 2
-                grad = grad + momentum * buf_t._data if group["nesterov"] else buf_t._data
-            param += -lr * grad
+                grad = A.add(grad, buf_t._data, work, alpha=momentum) if group["nesterov"] else buf_t._data
+            A.add_(param, grad, work, alpha=-lr)
             p._vc[0] += 1

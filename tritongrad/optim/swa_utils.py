@@ -12,7 +12,7 @@ from ..autograd import grad_mode
 from ..nn import Module
 from ..nn.modules.batchnorm import _BatchNorm
 from .lr_scheduler import LRScheduler, _format_param
-from .optimizer import _lerp_
+from . import _array_ops as A
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn", "get_ema_avg_fn",
            "get_swa_avg_fn"]
@@ -26,7 +26,7 @@ def _check_decay(decay):
 def _lerp_all_(targets, ends, weight):
     """``torch._foreach_lerp_(targets, ends, weight)`` on CPU tensors."""
     for target, end in zip(targets, ends):
-        _lerp_(target._data, end._data, weight)
+        A.lerp_(target._data, end._data, weight, A.work_like(target._data))
         target._vc[0] += 1
 
 
