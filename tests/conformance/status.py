@@ -82,12 +82,6 @@ XFAIL = {
         "amplifies; now: line 6: expected '[0.5003, -0.500159] 0.0003', got '[0.5003, "
         "-0.500232] 0.0003'"
     ),
-    'tutorials/t08_profiler': (
-        'waiting on torch.profiler (profile, record_function, key_averages), '
-        "autograd.profiler; now: raises ImportError: cannot import name 'ProfilerActivity' "
-        "from 'torch.profiler' (tritongrad does not provide torch.profiler.ProfilerActivity "
-        'yet)'
-    ),
     'tutorials/t13_mixed_precision': (
         'waiting on torch.autocast on the CPU (bfloat16), is_autocast_enabled; now: raises '
         "AttributeError: module 'torch' has no attribute 'autocast' (tritongrad does not "
