@@ -88,7 +88,8 @@ def is_nonzero(input):
 
 
 def is_storage(obj):
-    return isinstance(obj, UntypedStorage)
+    from .storage import TypedStorage
+    return isinstance(obj, (UntypedStorage, TypedStorage))
 
 
 def typename(obj):
@@ -223,6 +224,9 @@ from ._random import *  # noqa: E402,F401,F403
 from . import random  # noqa: E402
 from . import autograd, cuda, backends  # noqa: E402
 from .serialization import save, load  # noqa: E402
+from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BFloat16Storage,  # noqa: E402
+                      LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
+                      ComplexFloatStorage, ComplexDoubleStorage)
 from . import serialization  # noqa: E402
 from . import nn, optim, utils  # noqa: E402
 from . import version  # noqa: E402

@@ -203,7 +203,7 @@ class Tensor:
         return self._get_storage()
 
     def storage(self):
-        from .serialization_storage import TypedStorage
+        from .storage import TypedStorage
         return TypedStorage._from_tensor(self)
 
     def is_contiguous(self, memory_format=None):

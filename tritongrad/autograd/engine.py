@@ -82,7 +82,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     for (node, nr), g in zip(roots, grads):
         if node is None:
             continue
-        buf = buffers.setdefault(node, [None] * node._num_outputs())
+        buf = buffers.setdefault(node, [None] * len(node._out_meta))
         buf[nr] = _add(buf[nr], g)
     captured = {}
     ready = []
@@ -97,53 +97,19 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             _, _, node = heapq.heappop(ready)
             gbuf = buffers.pop(node, None)
             if gbuf is None:
-                gbuf = [None] * node._num_outputs()
-            # tensor hooks (registered on the outputs of this node), then retain_grad
-            th = node._tensor_pre_hooks
-            if th:
-                for nr, hooks in th.items():
-                    for h in list(hooks.values()):
-                        if gbuf[nr] is None:
-                            continue
-                        r = h(gbuf[nr])
-                        if r is not None:
-                            gbuf[nr] = r
-            if node._retains:
-                for nr, ref in node._retains.items():
-                    t = ref()
-                    if t is not None and gbuf[nr] is not None:
-                        g = gbuf[nr]
-                        if t._grad is None:
-                            t._grad = g if create_graph else g.detach().clone()
-                        else:
-                            t._grad = t._grad + g
-            if type(node) is AccumulateGrad:
-                var = node.variable
-                if var is not None and var._hooks:
-                    for h in list(var._hooks.values()):
-                        r = h(gbuf[0])
-                        if r is not None:
-                            gbuf[0] = r
-            if node._pre_hooks:
-                for h in list(node._pre_hooks.values()):
-                    r = h(tuple(gbuf))
-                    if r is not None:
-                        gbuf = list(r)
-            if capture is not None:
-                for nr in range(len(gbuf)):
-                    key = (node, nr)
-                    if key in capture:
-                        captured[key] = gbuf[nr]
-            run = True
-            if type(node) is AccumulateGrad:
+                gbuf = [None] * len(node._out_meta)
+            is_acc = type(node) is AccumulateGrad
+            if node._tensor_pre_hooks or node._retains or node._pre_hooks or is_acc or capture is not None:
+                gbuf = _before_node(node, gbuf, is_acc, create_graph, capture, captured)
+            if is_acc:
                 run = accumulate and (needed is None or (node, 0) in capture)
-            elif needed is not None and node not in needed:
-                run = False
+            else:
+                run = needed is None or node in needed
             if run:
-                if type(node) is not AccumulateGrad and all(g is None for g in gbuf):
-                    outs = [None] * len(node.next_functions)
+                if not is_acc and gbuf.count(None) == len(gbuf):
+                    outs = None
                 else:
-                    if type(node) is not AccumulateGrad:
+                    if not is_acc and len(gbuf) > 1:
                         gbuf = _materialize(node, gbuf)
                     if evaluate_hook[0] is None:
                         outs = node.apply(*gbuf)
@@ -158,33 +124,78 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 if not retain_graph:
                     node._release()
             else:
-                outs = [None] * len(node.next_functions)
+                outs = None
             nf = node.next_functions
-            if outs is not None and len(outs) < len(nf) and type(node) is not AccumulateGrad:
+            n_outs = 0 if outs is None else len(outs)
+            if outs is not None and n_outs < len(nf) and not is_acc:
                 raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
-                                   f"(expected {len(nf)}, got {len(outs)})")
-            for i, (nxt, nr) in enumerate(nf):
-                if nxt is None:
-                    continue
-                g = outs[i] if outs is not None and i < len(outs) else None
-                if g is not None:
-                    g = _validate(node, i, g, nxt, nr)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt._num_outputs()
-                    buf[nr] = _add(buf[nr], g)
-                elif nxt not in buffers:
-                    buffers[nxt] = [None] * nxt._num_outputs()
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                                   f"(expected {len(nf)}, got {n_outs})")
+            i = 0
+            for nxt, nr in nf:
+                if nxt is not None:
+                    g = outs[i] if i < n_outs else None
+                    if g is not None:
+                        meta = nxt._out_meta[nr]
+                        if g._data.shape != meta[0] or g.dtype is not meta[1]:
+                            g = _validate(node, i, g, meta)
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * len(nxt._out_meta)
+                        old = buf[nr]
+                        buf[nr] = g if old is None else old + g
+                    elif nxt not in buffers:
+                        buffers[nxt] = [None] * len(nxt._out_meta)
+                    d = deps[nxt] - 1
+                    deps[nxt] = d
+                    if d == 0:
+                        heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                i += 1
     finally:
         grad_mode._state[0] = prev
     if capture is not None:
         return [captured.get(e) if e is not None else None for e in inputs]
     return None
 
+
+
+def _before_node(node, gbuf, is_acc, create_graph, capture, captured):
+    """Tensor hooks, retain_grad, leaf hooks, node pre-hooks and input capture, in PyTorch's order."""
+    th = node._tensor_pre_hooks
+    if th:
+        for nr, hooks in th.items():
+            for h in list(hooks.values()):
+                if gbuf[nr] is None:
+                    continue
+                r = h(gbuf[nr])
+                if r is not None:
+                    gbuf[nr] = r
+    if node._retains:
+        for nr, ref in node._retains.items():
+            t = ref()
+            if t is not None and gbuf[nr] is not None:
+                g = gbuf[nr]
+                if t._grad is None:
+                    t._grad = g if create_graph else g.detach().clone()
+                else:
+                    t._grad = t._grad + g
+    if is_acc:
+        var = node.variable
+        if var is not None and var._hooks:
+            for h in list(var._hooks.values()):
+                r = h(gbuf[0])
+                if r is not None:
+                    gbuf[0] = r
+    if node._pre_hooks:
+        for h in list(node._pre_hooks.values()):
+            r = h(tuple(gbuf))
+            if r is not None:
+                gbuf = list(r)
+    if capture is not None:
+        for nr in range(len(gbuf)):
+            key = (node, nr)
+            if key in capture:
+                captured[key] = gbuf[nr]
+    return gbuf
 
 
 def _materialize(node, gbuf):
@@ -201,27 +212,19 @@ def _materialize(node, gbuf):
     return out
 
 
-def _validate(node, i, g, nxt, nr):
+def _validate(node, i, g, meta):
     """Reduce or cast a gradient to the metadata its destination expects (engine.cpp's validate_outputs)."""
-    if type(nxt) is AccumulateGrad:
-        shape, dt = nxt._var_meta
-    else:
-        meta = getattr(nxt, "_out_meta", None)
-        if meta is None or nr >= len(meta):
-            return g
-        shape, dt = meta[nr]
+    shape, dt = meta
     if g._data.shape != shape:
         from .._ops._common import sum_to
         try:
             g = sum_to(g, shape)
         except Exception:
+            g = None
+        if g is None or g._data.shape != shape:
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                               f"[{', '.join(map(str, g.shape))}] but expected shape compatible with "
-                               f"[{', '.join(map(str, shape))}]") from None
-        if g._data.shape != shape:
-            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                               f"[{', '.join(map(str, g.shape))}] but expected shape compatible with "
-                               f"[{', '.join(map(str, shape))}]")
+                               f"[{', '.join(map(str, g.shape)) if g is not None else ''}] but expected shape "
+                               f"compatible with [{', '.join(map(str, shape))}]")
     if g.dtype is not dt and (dt.is_floating_point or dt.is_complex):
         g = g.to(dt)
     return g

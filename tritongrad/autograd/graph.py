@@ -149,12 +149,12 @@ class AccumulateGrad(Node):
     leaf alive; a leaf nobody holds any more has no ``.grad`` anyone could read.
     """
 
-    __slots__ = ("_var_ref", "_var_meta")
+    __slots__ = ("_var_ref", "_out_meta")
 
     def __init__(self, variable):
         Node.__init__(self, ())
         self._var_ref = weakref.ref(variable)
-        self._var_meta = (variable._data.shape, variable.dtype)
+        self._out_meta = ((variable._data.shape, variable.dtype),)
         self._seq = 1 << 62  # as in PyTorch, a ready AccumulateGrad runs before other ready nodes
 
     @property

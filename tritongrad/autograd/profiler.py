@@ -584,6 +584,7 @@ class _PythonTracer:
     def __init__(self, recorder):
         self.recorder = recorder
         self.codes = {}
+        self.previous = None
         self.call_impl = None
         try:
             from ..nn.modules.module import Module
@@ -592,6 +593,7 @@ class _PythonTracer:
             pass
 
     def start(self, frame):
+        self.previous = sys.getprofile()
         frames = []
         while frame is not None:
             if not _own_code(frame.f_code):
@@ -606,7 +608,7 @@ class _PythonTracer:
         sys.setprofile(self.profile)
 
     def stop(self):
-        sys.setprofile(None)
+        sys.setprofile(self.previous)
 
     def profile(self, frame, what, arg):
         recorder = self.recorder
@@ -614,20 +616,22 @@ class _PythonTracer:
             return
         if what == "call":
             code = frame.f_code
-            if _own_code(code) or self._inside_op():
+            name = self.codes.get(code, 0)
+            if name == 0:
+                # None marks the profiler's own functions, which are not shown
+                name = self.codes[code] = None if _own_code(code) else \
+                    f"{_trim_path(code.co_filename)}({code.co_firstlineno}): {code.co_name}"
+            if name is None or self._inside_op():
                 return
             if code is self.call_impl and self.call_impl is not None:
                 module = frame.f_locals.get("self")
                 if module is not None:
                     recorder.open(recorder.module_name(module), category="python_function")._frame = frame
-            name = self.codes.get(code)
-            if name is None:
-                name = self.codes[code] = f"{_trim_path(code.co_filename)}({code.co_firstlineno}): {code.co_name}"
             recorder.open(name, category="python_function")._frame = frame
         elif what == "return":
             self._pop(frame)
         elif what == "c_call":
-            if _own_code(frame.f_code) or self._inside_op():
+            if self.codes.get(frame.f_code, 0) is None or _own_code(frame.f_code) or self._inside_op():
                 return
             try:
                 name = repr(arg)
