@@ -69,7 +69,7 @@ class Case:
     def summary(self):
         """The 'Exercises:' line of the script's header comment."""
         text = self.path.read_text(encoding="utf-8")
-        match = re.search(r"^# Exercises: (.*(?:\n#(?! ---)(?! Changes| Reconstruction| Preamble"
+        match = re.search(r"^# Exercises: (.*(?:\n#(?! ---)(?!\s*\n)(?! Changes| Reconstruction| Preamble"
                           r"| SKIPPED| NOT| Expected| RNG| Note| REPL| Indentation)[^\n]*)*)",
                           text, re.MULTILINE)
         if match is None:

@@ -2,6 +2,7 @@
 # Exercises: backward() summing into .grad over micro-batches, loss scaled by the number of
 # accumulation steps, optimizer.step()/zero_grad() every N micro-batches; the accumulated
 # gradient equals the full-batch gradient.
+#
 # Parameters and data are fixed (no random numbers), so PyTorch prints the same every run.
 import torch
 import torch.nn as nn

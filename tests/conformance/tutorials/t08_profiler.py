@@ -1,8 +1,9 @@
 # Tutorial: profiling a model.
 # Exercises: torch.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True),
 # torch.profiler.record_function labels, key_averages() (keys, counts, input shapes) and the
-# table's columns; torch.autograd.profiler.profile as the older spelling.  Timings vary, so only
-# what does not depend on them is printed.
+# table's columns; torch.autograd.profiler.profile as the older spelling.
+#
+# Timings vary, so only what does not depend on them is printed.
 import torch
 import torch.nn as nn
 from torch.profiler import ProfilerActivity, profile, record_function
