@@ -301,3 +301,41 @@ def test_cosine_annealing_matches_closed_form_without_eta_min():
         scheduler.step()
         expected = [base * (1 + math.cos(math.pi * epoch / 10)) / 2 for base in (0.1, 0.05)]
         assert scheduler.get_last_lr() == pytest.approx(expected, abs=1e-12)
+
+
+RESUMABLE = {
+    "StepLR": lambda m, o, e: m.StepLR(o, step_size=4, gamma=0.5, last_epoch=e),
+    "MultiStepLR": lambda m, o, e: m.MultiStepLR(o, milestones=[3, 7, 9], gamma=0.3, last_epoch=e),
+    "ExponentialLR": lambda m, o, e: m.ExponentialLR(o, gamma=0.9, last_epoch=e),
+    "CosineAnnealingLR": lambda m, o, e: m.CosineAnnealingLR(o, T_max=7, eta_min=0.001, last_epoch=e),
+    "LinearLR": lambda m, o, e: m.LinearLR(o, start_factor=0.2, total_iters=12, last_epoch=e),
+    "ConstantLR": lambda m, o, e: m.ConstantLR(o, factor=0.4, total_iters=8, last_epoch=e),
+    "PolynomialLR": lambda m, o, e: m.PolynomialLR(o, total_iters=20, power=2.0, last_epoch=e),
+    "CosineAnnealingWarmRestarts": lambda m, o, e: m.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2, last_epoch=e),
+    "LambdaLR": lambda m, o, e: m.LambdaLR(o, lambda k: 0.95 ** k, last_epoch=e),
+    "MultiplicativeLR": lambda m, o, e: m.MultiplicativeLR(o, lambda k: 0.97, last_epoch=e),
+    "CyclicLR": lambda m, o, e: m.CyclicLR(o, 0.01, 0.1, step_size_up=4, last_epoch=e),
+    "OneCycleLR": lambda m, o, e: m.OneCycleLR(o, max_lr=0.5, total_steps=31, last_epoch=e),
+}
+
+
+@pytest.mark.parametrize("key", list(RESUMABLE))
+def test_resuming_with_last_epoch_matches_torch(key):
+    """A scheduler rebuilt with last_epoch=k (initial_lr already in the groups) continues like PyTorch's."""
+    torch_opt, tg_opt = _two_group_optimizers(momentum=0.9)
+    make = RESUMABLE[key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for module, opt in ((torch_sched, torch_opt), (tg_sched, tg_opt)):
+            make(module, opt, -1)
+            for group in opt.param_groups:
+                group["lr"] = group["initial_lr"] * 0.5
+        torch_scheduler, tg_scheduler = make(torch_sched, torch_opt, 6), make(tg_sched, tg_opt, 6)
+        assert tg_scheduler.get_last_lr() == torch_scheduler.get_last_lr()
+        for _ in range(8):
+            torch_opt.step()
+            tg_opt.step()
+            torch_scheduler.step()
+            tg_scheduler.step()
+            assert tg_scheduler.get_last_lr() == torch_scheduler.get_last_lr()
+            assert _group_view(tg_opt) == _group_view(torch_opt)
