@@ -454,3 +454,25 @@ def test_max_pool_last_nan_wins():
     check(lambda x: F.max_pool1d(x, 4, return_indices=True), lambda x: TF.max_pool1d(x, 4, return_indices=True), x)
     x = x.detach().clone().requires_grad_(True)
     check(lambda x: F.adaptive_max_pool1d(x, 2, True), lambda x: TF.adaptive_max_pool1d(x, 2, True), x)
+
+
+@pytest.mark.parametrize("fn,kw", [
+    ("max_pool3d", dict(kernel_size=2, return_indices=True)),
+    ("max_pool3d", dict(kernel_size=(3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(1, 2, 1),
+                        ceil_mode=True, return_indices=True)),
+    ("avg_pool3d", dict(kernel_size=2)),
+    ("avg_pool3d", dict(kernel_size=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True)),
+    ("adaptive_avg_pool3d", dict(output_size=(2, 3, 4))),
+    ("adaptive_max_pool3d", dict(output_size=(3, 2, 3), return_indices=True)),
+    ("interpolate", dict(scale_factor=2, mode="trilinear")),
+    ("interpolate", dict(size=(3, 7, 4), mode="trilinear", align_corners=True)),
+    ("interpolate", dict(size=(3, 7, 4), mode="nearest")),
+    ("interpolate", dict(size=(2, 3, 4), mode="area")),
+    ("pad", dict(pad=(1, 2, 0, 1, 2, 1), mode="replicate")),
+    ("pad", dict(pad=(1, 2, 0, 1, 2, 1), mode="reflect")),
+    ("pad", dict(pad=(1, 2, 0, 1, 2, 1), mode="circular")),
+])
+def test_3d_variants(fn, kw):
+    torch.manual_seed(20)
+    x = rand(2, 2, 5, 6, 4)
+    check(lambda x: getattr(F, fn)(x, **kw), lambda x: getattr(TF, fn)(x, **kw), x, grad_fn=fn != "pad" or kw["mode"] != "circular")
