@@ -24,6 +24,7 @@ from itertools import count as _count
 
 import numpy as np
 
+from . import engine as _engine
 from .profiler_util import (EventList, FunctionEvent, FunctionEventAvg, DeviceType, _write_chrome_trace,  # noqa: F401
                             _format_time, _format_memory, _format_time_share, _build_table, Interval, Kernel,
                             MemRecordsAcc, StringTable, FormattedTimesMixin)
@@ -675,7 +676,7 @@ class _Session:
         self.previous = None
 
     def start(self, frame):
-        from . import engine
+        engine = _engine
         self.previous = (_active[0], engine.evaluate_hook[0])
         if self.previous[0] is not None:
             # a profiler already runs: it stops seeing events until this one ends, as in PyTorch
@@ -693,7 +694,7 @@ class _Session:
         self.patch.restore()
 
     def stop(self):
-        from . import engine
+        engine = _engine
         if self.tracer is not None:
             self.tracer.stop()
         _active[0] = None
