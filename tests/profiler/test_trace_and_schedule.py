@@ -227,3 +227,28 @@ def test_export_stacks_and_group_by_stack(tmp_path):
     assert prof.key_averages(group_by_stack_n=3).table().startswith("-")
     with pytest.raises(ValueError, match="metric should be one of"):
         prof.export_stacks(str(path), "wall_time")
+
+
+def test_importing_the_profiler_changes_no_binding():
+    import subprocess
+    import sys
+    code = """
+import tritongrad as tg
+from tritongrad._tensor import Tensor
+from tritongrad import _ops
+def snapshot():
+    out = {("Tensor", k): v for k, v in vars(Tensor).items()}
+    out.update({("tg", k): v for k, v in vars(tg).items() if k != "profiler"})
+    out.update({("pointwise", k): v for k, v in vars(_ops.pointwise).items()})
+    out.update({("F", k): v for k, v in vars(tg.nn.functional).items()})
+    return out
+before = snapshot()
+import tritongrad.profiler, tritongrad.autograd.profiler
+from tritongrad.autograd import engine
+after = snapshot()
+print(sorted(str(k) for k in before if before[k] is not after.get(k)), engine.evaluate_hook[0])
+"""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True,
+                         env=dict(os.environ, PYTHONPATH=root))
+    assert out.stdout.strip() == "[] None"
