@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import _dtype as D
-from ._device import Size, device as _device_cls, cpu_device
+from ._device import device as _device_cls, cpu_device
 from ._tensor import Tensor
 
 __all__ = [

@@ -14,6 +14,7 @@ torch = pytest.importorskip("torch")
 from tritongrad import _random as R  # noqa: E402
 from tritongrad import _dtype as D  # noqa: E402
 from tritongrad._tensor import Tensor  # noqa: E402
+from tritongrad._device import Size  # noqa: E402
 
 FLOATS = [(torch.float32, D.float32), (torch.float64, D.float64), (torch.float16, D.float16),
           (torch.bfloat16, D.bfloat16)]
@@ -434,7 +435,7 @@ def test_factory_keywords():
     seed_both(3)
     both(lambda: torch.rand((2, 3)), lambda: R.rand((2, 3)))
     both(lambda: torch.rand([2, 3]), lambda: R.rand([2, 3]))
-    both(lambda: torch.rand(torch.Size([4])), lambda: R.rand(R.Size([4])))
+    both(lambda: torch.rand(torch.Size([4])), lambda: R.rand(Size([4])))
     both(lambda: torch.randn(size=(3, 2)), lambda: R.randn(size=(3, 2)))
     both(lambda: torch.rand([]), lambda: R.rand([]))
     out_t, out_g = torch.empty(5), empty((5,), D.float32)
