@@ -1,7 +1,6 @@
 """nn.init against the PyTorch oracle: calculate_gain values, bit-identical draws under the same seed (same calls,
 same order), distribution statistics, and errors."""
 import math
-import warnings
 
 import numpy as np
 import pytest

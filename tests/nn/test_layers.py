@@ -1,7 +1,5 @@
 """nn layers and containers against the PyTorch oracle: default initialisation under the same seed, outputs and
 input/parameter gradients with identical weights, running statistics, reprs and container behaviour."""
-import math
-import warnings
 from collections import OrderedDict
 
 import numpy as np

@@ -98,11 +98,6 @@ class _nullctx:
         return False
 
 
-def _mask(cond, dtype):
-    """A constant 0/1 tensor of ``dtype`` from a numpy boolean array."""
-    return _wrap(cond, dtype)
-
-
 # ====================================================================== linear
 def linear(input, weight, bias=None):
     """y = x W^T + b."""
@@ -984,8 +979,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
-                             "fixed length sequences. However, found offsets of type "
-                             f"<class 'torch.Tensor'>")
+                             "fixed length sequences. However, found offsets of type <class 'torch.Tensor'>")
         n_bags, bag_len = input.shape
         starts = np.arange(n_bags, dtype=np.int64) * bag_len
         flat_idx = input._data.reshape(-1)
@@ -1626,7 +1620,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     reduction = _reduction(size_average, reduce, reduction)
     targ_dim = target.dim()
     if targ_dim not in (0, 1):
-        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if targ_dim == 1:
         if input1.dim() != 2 or input2.dim() != 2:
             raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with sizes "

@@ -1,7 +1,6 @@
 """Identity, Linear, Bilinear."""
 import math
 
-from ... import _dtype as D
 from ..parameter import Parameter
 from .. import functional as F
 from .. import init
