@@ -652,3 +652,14 @@ def test_multinomial_without_replacement_tie_order(n, nnz, k):
         seed_both(seed)
         both(lambda: torch.multinomial(torch.from_numpy(p.copy()), k),
              lambda: R.multinomial(Tensor._make(p.copy()), k))
+
+
+def test_like_functions_with_channels_last_input():
+    seed_both(20)
+    xt = torch.empty(2, 3, 4, 5).to(memory_format=torch.channels_last)
+    xg = Tensor._make(np.empty((2, 4, 5, 3), np.float32).transpose(0, 3, 1, 2), D.float32)
+    assert xg.stride() == xt.stride()
+    both(lambda: torch.randn_like(xt), lambda: R.randn_like(xg))
+    both(lambda: torch.rand_like(xt), lambda: R.rand_like(xg))
+    assert (R.randn_like(xg, generator=R.Generator()).stride()
+            == torch.randn_like(xt, generator=torch.Generator()).stride())
