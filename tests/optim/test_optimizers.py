@@ -766,3 +766,69 @@ def test_half_and_bfloat16_parameters_follow_torch(name, kwargs, dtype_name):
         assert g_param._data.dtype == np_dtype
         np.testing.assert_allclose(g_param._data.astype(np.float32), t_param.detach().float().numpy(),
                                    rtol=tolerance, atol=tolerance)
+
+
+DIFFERENTIABLE_CASES = [("SGD", dict(lr=0.1, momentum=0.9)), ("SGD", dict(lr=0.1, momentum=0.5, nesterov=True,
+                                                                      weight_decay=0.1, maximize=True)),
+                        ("Adam", dict(lr=0.1)), ("Adam", dict(lr=0.1, amsgrad=True, weight_decay=0.1)),
+                        ("AdamW", dict(lr=0.1)),
+                        ("Adam", dict(lr=0.1, maximize=True, decoupled_weight_decay=True, weight_decay=0.2))]
+
+
+@pytest.mark.parametrize("name,kwargs", DIFFERENTIABLE_CASES, ids=[_case_id(c) for c in DIFFERENTIABLE_CASES])
+def test_differentiable_step_gradients_match_torch(name, kwargs):
+    """With differentiable=True the update is recorded: gradients flow to the initial parameter, the
+    gradient and the optimizer state, as with PyTorch."""
+    import tritongrad as tg
+
+    def run(lib):
+        def leaf(values):
+            return lib.tensor(values, dtype=lib.float64, requires_grad=True)
+
+        weight, grad = leaf([1.0, -2.0, 0.5]), leaf([0.3, -0.1, 0.2])
+        first, second = leaf([0.1, 0.2, -0.3]), leaf([0.01, 0.2, 0.3])
+        param = weight.clone()
+        param.grad = grad
+        opt = getattr(lib.optim, name)([param], differentiable=True, **kwargs)
+        if name == "SGD":
+            opt.state[param]["momentum_buffer"] = first.clone()
+            inputs = (weight, grad, first)
+        else:
+            opt.state[param].update(step=lib.tensor(2.0), exp_avg=first.clone(), exp_avg_sq=second.clone())
+            if kwargs.get("amsgrad"):
+                opt.state[param]["max_exp_avg_sq"] = (second * 1.5).clone()
+            inputs = (weight, grad, first, second)
+        opt.step()
+        state = [v for k, v in opt.state[param].items() if k != "step"]
+        out = (param * lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).sum() + sum((t * (i + 2)).sum()
+                                                                                for i, t in enumerate(state))
+        return [g.tolist() for g in lib.autograd.grad(out, inputs)], param.tolist()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reading .grad of a non-leaf parameter
+        t_grads, t_param = run(torch)
+        g_grads, g_param = run(tg)
+    np.testing.assert_allclose(g_param, t_param, rtol=1e-12)
+    for t_grad, g_grad in zip(t_grads, g_grads):
+        np.testing.assert_allclose(g_grad, t_grad, rtol=1e-10, atol=1e-12)
+
+
+def test_differentiable_with_a_leaf_parameter_raises_like_torch():
+    import tritongrad as tg
+    errors = []
+    for lib in (torch, tg):
+        param = lib.tensor([1.0, 2.0], requires_grad=True)
+        param.grad = lib.tensor([0.5, 0.5])
+        opt = lib.optim.SGD([param], lr=0.1, differentiable=True)
+        with pytest.raises(RuntimeError) as err:
+            opt.step()
+        errors.append(str(err.value))
+    assert errors[1] == errors[0]
+
+
+def test_differentiable_not_yet_supported_names_the_optimizer():
+    param = tg_leaf(np.ones(2))
+    param.grad = tg_tensor(np.ones(2))
+    opt = tg_optim.RMSprop([param], differentiable=True)
+    with pytest.raises(NotImplementedError, match="RMSprop does not support differentiable=True"):
+        opt.step()

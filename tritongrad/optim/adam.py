@@ -1,12 +1,15 @@
 """torch.optim.Adam (with AMSGrad and optional decoupled weight decay)."""
 import numpy as np
 
+from .._ops import TORCH_FUNCTIONS as _TORCH_FUNCTIONS
 from .._tensor import Tensor
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor,
                         _value, _zeros_like)
 
 __all__ = ["Adam"]
+
+maximum = _TORCH_FUNCTIONS["maximum"]
 
 
 class Adam(Optimizer):
@@ -86,10 +89,17 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = _zeros_like(p)
         return state
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(
             group, "Adam does not support sparse gradients, please consider SparseAdam instead")
         states = [self._init_state(group, p) for p in params]
+        if group["differentiable"]:
+            for state in states:
+                if state["step"].requires_grad:
+                    raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
+            return self._update_group_differentiable(group, params, states)
         beta1, beta2 = (_hyper(b) for b in group["betas"])
         lr = _hyper(group["lr"])
         weight_decay = _hyper(group["weight_decay"])
@@ -134,3 +144,41 @@ class Adam(Optimizer):
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
+
+    def _update_group_differentiable(self, group, params, states):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``): bias corrections are
+        0-d tensors of the ``step`` dtype and the step is folded into the denominator, as in PyTorch."""
+        beta1, beta2 = group["betas"]
+        lr, weight_decay, eps = group["lr"], group["weight_decay"], group["eps"]
+        for p, state in zip(params, states):
+            grad = p.grad if not group["maximize"] else -p.grad
+            exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
+            _check_capturable(group, p)
+            step_t += 1
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    p.mul_(1 - lr * weight_decay)
+                elif isinstance(weight_decay, Tensor) and weight_decay.requires_grad:
+                    grad = grad.addcmul_(p.clone(), weight_decay)
+                else:
+                    grad = grad.add(p, alpha=weight_decay)
+            exp_avg.lerp_(grad, 1 - beta1)
+            if isinstance(beta2, Tensor) and beta2.requires_grad:
+                exp_avg_sq.lerp_(grad.square(), 1 - beta2)
+            else:
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=_hyper(1 - beta2))
+            step = step_t
+            bias_correction1 = 1 - beta1 ** (step.clone() if isinstance(beta1, Tensor) and beta1.requires_grad
+                                             else step)
+            bias_correction2 = 1 - beta2 ** (step.clone() if isinstance(beta2, Tensor) and beta2.requires_grad
+                                             else step)
+            step_size_neg = (lr / bias_correction1).neg()
+            bias_correction2_sqrt = bias_correction2.sqrt()
+            if group["amsgrad"]:
+                previous_max = state["max_exp_avg_sq"].clone()
+                state["max_exp_avg_sq"].copy_(maximum(previous_max, exp_avg_sq))
+                second_moment = state["max_exp_avg_sq"]
+            else:
+                second_moment = exp_avg_sq
+            denom = (second_moment.sqrt() / (bias_correction2_sqrt * step_size_neg)).add_(eps / step_size_neg)
+            p.addcdiv_(exp_avg.clone(), denom)

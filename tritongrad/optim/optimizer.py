@@ -181,10 +181,14 @@ def _cpu_arrays(optimizer_name, p):
 
 
 class _QuietNoGrad:
-    """``no_grad`` plus numpy's floating-point warnings switched off for the duration of an update."""
+    """Grad mode set to ``differentiable`` (off by default) and numpy's floating-point warnings switched off
+    for the duration of an update."""
+
+    def __init__(self, differentiable=False):
+        self._differentiable = differentiable
 
     def __enter__(self):
-        self._no_grad = grad_mode.no_grad()
+        self._no_grad = grad_mode.set_grad_enabled(self._differentiable)
         self._no_grad.__enter__()
         self._errstate = np.errstate(all="ignore")
         self._errstate.__enter__()
@@ -466,12 +470,16 @@ class Optimizer:
         with grad_mode.enable_grad():
             return closure()
 
+    _supports_differentiable = False
+
     def _step_context(self):
-        """Updates run with grad mode off, and silently (PyTorch emits no warning for inf/nan updates)."""
-        if self.defaults.get("differentiable", False):
+        """Updates run with grad mode off (on with ``differentiable=True``), and silently: PyTorch emits no
+        warning for inf/nan updates."""
+        differentiable = bool(self.defaults.get("differentiable", False))
+        if differentiable and not self._supports_differentiable:
             raise NotImplementedError(f"tritongrad's {type(self).__name__} does not support differentiable=True "
-                                      "(updates are not recorded by autograd)")
-        return _QuietNoGrad()
+                                      "yet (SGD, Adam and AdamW do)")
+        return _QuietNoGrad(differentiable)
 
     def _params_with_grad(self, group, sparse_message=None):
         out = []

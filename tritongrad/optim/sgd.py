@@ -47,7 +47,11 @@ class SGD(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
+        if group["differentiable"]:
+            return self._update_group_differentiable(group)
         lr = _hyper(group["lr"])
         momentum = group["momentum"]
         dampening = group["dampening"]
@@ -73,3 +77,30 @@ class SGD(Optimizer):
                 grad = A.add(grad, buf_t._data, work, alpha=momentum) if group["nesterov"] else buf_t._data
             A.add_(param, grad, work, alpha=-lr)
             p._vc[0] += 1
+
+    def _update_group_differentiable(self, group):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        weight_decay = group["weight_decay"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grad = p.grad if not group["maximize"] else -p.grad
+            if weight_decay != 0:
+                if isinstance(weight_decay, Tensor) and weight_decay.requires_grad:
+                    grad = grad.addcmul_(p.clone(), weight_decay)
+                else:
+                    grad = grad.add(p, alpha=_hyper(weight_decay))
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = grad.detach().clone()
+                else:
+                    buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                state["momentum_buffer"] = buf
+                grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            if isinstance(lr, Tensor) and lr.requires_grad:
+                p.addcmul_(grad, lr, value=-1)
+            else:
+                p.add_(grad, alpha=-_hyper(lr))
