@@ -370,3 +370,36 @@ def test_loss_module_reprs_and_buffers():
         assert repr(a) == repr(b)
         assert list(a.state_dict().keys()) == list(b.state_dict().keys())
         assert list(a._buffers.keys()) == list(b._buffers.keys())
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits",
+                                  "cross_entropy", "nll_loss", "soft_margin_loss", "multi_margin_loss",
+                                  "binary_cross_entropy"])
+def test_double_backward_through_loss(name):
+    x = randn(4, 3, seed=60)
+    if name == "binary_cross_entropy":
+        x = torch.sigmoid(x)
+    if name in ("cross_entropy", "nll_loss", "multi_margin_loss"):
+        target = torch.tensor([0, 2, 1, 2])
+    elif name == "soft_margin_loss":
+        target = torch.sign(randn(4, 3, seed=61))
+    else:
+        target = rand(4, 3, seed=61)
+    xt = x.clone().requires_grad_()
+    xg = to_tg(xt)
+    kw = {"p": 2} if name == "multi_margin_loss" else {}
+    (gt,) = torch.autograd.grad(getattr(F, name)(xt, target, **kw), xt, create_graph=True)
+    (gg,) = tg.autograd.grad(getattr(TF, name)(xg, to_tg(target), **kw), xg, create_graph=True)
+    close(gg, gt)
+    if name == "multi_margin_loss":
+        return  # PyTorch has no double backward for it
+    (g2t,) = torch.autograd.grad((gt * gt).sum(), xt, allow_unused=True)
+    if not gg.requires_grad:
+        # a gradient that is constant in x: PyTorch's second derivative is zero
+        assert g2t is None or not g2t.numpy().any()
+        return
+    (g2g,) = tg.autograd.grad((gg * gg).sum(), xg, allow_unused=True)
+    if g2t is None:
+        assert g2g is None or not g2g.numpy().any()
+    else:
+        close(g2g, g2t, 1e-6, 1e-8)
