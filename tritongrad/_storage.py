@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import _dtype as D
+from ._device import cpu_device
 
 
 class UntypedStorage:
@@ -13,7 +14,6 @@ class UntypedStorage:
     __slots__ = ("_buf", "device", "_adopt_dtype", "__weakref__")
 
     def __init__(self, buf, device=None):
-        from ._device import cpu_device
         self._buf = buf
         self.device = device or cpu_device
 

@@ -25,6 +25,7 @@ class Tensor:
     __slots__ = ("_data", "dtype", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc", "__dict__",
                  "__weakref__")
     _storage = None
+    _storage_src = None  # a tensor whose storage this one shares (set by detach-like aliases)
     _base = None
     _acc = None
     _hooks = None
@@ -80,7 +81,9 @@ class Tensor:
 
     def _alias(self):
         """Same memory, same version counter, no autograd history (what detach() returns)."""
-        t = Tensor._make(self._data, self.dtype, self._get_storage(), None, self._vc)
+        t = Tensor._make(self._data, self.dtype, self._storage, None, self._vc)
+        if t._storage is None:
+            t._storage_src = self._base if self._base is not None else self
         return t
 
     def _as_subclass(self, cls):
@@ -96,7 +99,7 @@ class Tensor:
         s = self._storage
         if s is None:
             # a view lives in its base's buffer; a tensor that owns its memory makes the buffer on first use
-            b = self._base
+            b = self._base if self._base is not None else self._storage_src
             s = b._get_storage() if b is not None else UntypedStorage(flat_buffer_of(self._data))
             self._storage = s
         return s
@@ -355,9 +358,7 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
-        t = self._alias()
-        t._is_param = False
-        return t
+        return self._alias()
 
     def detach_(self):
         if self._base is not None and self._view_info is not None:

@@ -5,7 +5,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _scalar_type_name
 from ..autograd import grad_mode
-from ._common import needs_grad, record, shape_str, wrap_dim
+from ._common import needs_grad, record, shape_str, wrap_dim, sum_to
 from .pointwise import _compute_np
 
 _make = Tensor._make
@@ -150,8 +150,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     res = prod + (bias * beta if beta != 1 else bias) if beta != 0 else np.broadcast_to(prod, (n, m)).copy()
     r = _make(np.ascontiguousarray(res), mat1.dtype)
     if needs_grad(input, mat1, mat2):
-        from ._common import sum_to
-        ishape = input.shape
+        ishape = input._data.shape
         i_rg, a_rg, b_rg = input.requires_grad, mat1.requires_grad, mat2.requires_grad
 
         def backward(node, g):
@@ -185,8 +184,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     res = res + (input._data * beta if beta != 1 else input._data) if beta != 0 else res
     r = _make(np.ascontiguousarray(np.broadcast_to(res, prod._data.shape)), batch1.dtype)
     if needs_grad(input, batch1, batch2):
-        from ._common import sum_to
-        ishape = input.shape
+        ishape = input._data.shape
         i_rg, a_rg, b_rg = input.requires_grad, batch1.requires_grad, batch2.requires_grad
 
         def backward(node, g):
