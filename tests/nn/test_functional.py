@@ -557,3 +557,30 @@ def test_prelu_and_target_grad_errors(call):
 def test_prelu_shapes():
     for xs, ws in [((3,), (1,)), ((), (1,)), ((2, 3, 4, 2), (3,)), ((2, 3, 4), (1,))]:
         run_both(TF.prelu, F.prelu, randn(*xs, seed=80), randn(*ws, seed=81).abs())
+
+
+@pytest.mark.parametrize("which", ["batch_norm", "group_norm", "embedding", "glu", "prelu"])
+def test_double_backward_custom_nodes(which):
+    def f(M, T, x, w):
+        if which == "batch_norm":
+            return M.batch_norm(x, None, None, w, None, True)
+        if which == "group_norm":
+            return M.group_norm(x.view(2, 3, 2), 3, w)
+        if which == "embedding":
+            return M.embedding(T.tensor([[0, 2], [1, 1]]), x) * w[0]
+        if which == "glu":
+            return M.glu(x, 1) * w[0]
+        return M.prelu(x, w)
+
+    x = randn(4, 3, seed=90) if which != "glu" else randn(4, 6, seed=90)
+    w = randn(3, seed=91).abs()
+    xt, wt = x.clone().requires_grad_(), w.clone().requires_grad_()
+    xg, wg = to_tg(xt), to_tg(wt)
+    gt = torch.autograd.grad(f(F, torch, xt, wt).pow(3).sum(), (xt, wt), create_graph=True)
+    gg = tg.autograd.grad(f(TF, tg, xg, wg).pow(3).sum(), (xg, wg), create_graph=True)
+    for a, b in zip(gg, gt):
+        close(a, b)
+    st = torch.autograd.grad(sum((g * g).sum() for g in gt), (xt, wt))
+    sg = tg.autograd.grad(sum((g * g).sum() for g in gg), (xg, wg))
+    for a, b in zip(sg, st):
+        close(a, b, 1e-6, 1e-8)
