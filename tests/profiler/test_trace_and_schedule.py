@@ -252,3 +252,27 @@ print(sorted(str(k) for k in before if before[k] is not after.get(k)), engine.ev
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True,
                          env=dict(os.environ, PYTHONPATH=root))
     assert out.stdout.strip() == "[] None"
+
+
+def test_ops_on_other_threads_are_recorded_on_their_own_thread():
+    import threading
+    with tg_profiler.profile() as prof:
+        label = tg_profiler.record_function("spans_threads")
+        label.__enter__()
+        worker = threading.Thread(target=lambda: tg.ones(3).mul(2))
+        worker.start()
+        worker.join()
+        tg.ones(2).add(1)
+        closer = threading.Thread(target=lambda: label.__exit__(None, None, None))
+        closer.start()
+        closer.join()
+        tg.ones(2).sub(1)
+    events = prof.function_events
+    (mul,) = [e for e in events if e.name == "aten::mul"]
+    (add,) = [e for e in events if e.name == "aten::add"]
+    (sub,) = [e for e in events if e.name == "aten::sub"]
+    (span,) = [e for e in events if e.name == "spans_threads"]
+    assert mul.thread != add.thread and mul.cpu_parent is None
+    assert add.cpu_parent is span
+    # the range closed on another thread ends there; it no longer holds later ops
+    assert sub.cpu_parent is None and span.time_range.end <= sub.time_range.start

@@ -12,7 +12,6 @@ newly allocated output buffer (a result that shares an input's buffer, a view, a
 release of those buffers (a weakref finalizer), attributed to the op running when it happens.
 """
 import contextlib
-import functools
 import os
 import sys
 import threading
@@ -227,6 +226,7 @@ class _Recorder:
         event._category = category
         event._tid = native
         event._frame = None
+        event._stack = stack
         if stack:
             parent = stack[-1]
             event.cpu_parent = parent
@@ -239,6 +239,14 @@ class _Recorder:
         """End ``event`` (and anything still open inside it)."""
         stack = self.state.stack
         end = self.now_us()
+        if not any(open_event is event for open_event in stack):
+            # closed on another thread than the one that opened it: end it and take it off its own thread's stack
+            if event.time_range.end is None:
+                event.time_range.end = end
+            owner = event.__dict__.get("_stack")
+            if owner is not None and any(open_event is event for open_event in owner):
+                owner.remove(event)
+            return
         while stack:
             top = stack.pop()
             top.time_range.end = end
@@ -336,6 +344,7 @@ class _Recorder:
             if event.time_range.end is None:
                 event.time_range.end = end
             event.__dict__.pop("_frame", None)
+            event.__dict__.pop("_stack", None)
             # step ranges average together under one name; the trace keeps each step's own name
             event.trace_name = event.name
             if event.name.startswith("ProfilerStep#"):
@@ -555,9 +564,6 @@ class _NodeRange:
 
 
 # ------------------------------------------------------------------ Python calls (with_stack)
-
-_SITE_PREFIXES = None
-
 
 def _trim_path(path):
     """A source path as PyTorch's tracer prints it: relative to the longest ``sys.path`` entry it is under."""

@@ -4,8 +4,6 @@ import gzip
 import json
 import math
 import os
-import socket
-import time
 from collections import defaultdict
 from enum import Enum
 
@@ -691,11 +689,3 @@ def _write_chrome_trace(events, path, base_time_ns=None):
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "wt") as f:
         json.dump(data, f, indent=1)
-
-
-def _default_worker_name():
-    return f"{socket.gethostname()}_{os.getpid()}"
-
-
-def _now_ns():
-    return time.time_ns()
