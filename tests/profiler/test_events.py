@@ -180,10 +180,16 @@ def test_with_flops_matches_pytorch():
     def run(lib, profiler_module):
         a = lib.ones(8, 6)
         b = lib.ones(6, 5)
+        x, w = lib.ones(2, 3, 9, 9), lib.ones(4, 3, 3, 3)
         with profiler_module.profile(with_flops=True) as prof:
             a.mm(b)
             lib.addmm(lib.ones(5), a, b)
-        return {e.name: e.flops for e in prof.function_events if e.flops}
+            a + a
+            a * 2
+            lib.bmm(lib.ones(2, 3, 4), lib.ones(2, 4, 5))
+            lib.nn.functional.conv2d(x, w, stride=2, padding=1)
+            lib.nn.functional.conv2d(lib.ones(2, 4, 9, 9), lib.ones(4, 2, 3, 3), groups=2)
+        return [(e.name, e.flops) for e in prof.function_events if e.flops]
     assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
 
 
