@@ -655,6 +655,48 @@ def _fmt(x):
     return f"{x:g}"
 
 
+# ================================================================== autograd: random ops have zero gradients
+
+def _zero_grads(*inputs):
+    """A backward function giving every input a zero gradient (PyTorch's formula for random ops)."""
+    shapes = [(t._data.shape, t.dtype) for t in inputs]
+
+    def backward(node, grad):
+        return tuple(Tensor._make(np.zeros(shape, dtype=dt._np), dt) for shape, dt in shapes)
+    return backward
+
+
+def _grad_recording(node_name):
+    """Give an in-place random method PyTorch's history when it writes into a tensor that requires grad:
+    a ``node_name`` node (chosen from the call's arguments) whose gradients are zero."""
+    def deco(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            from .autograd import grad_mode
+            if not (grad_mode._state[0] and (self._requires_grad or self._grad_fn is not None)):
+                return method(self, *args, **kwargs)
+            from ._ops._common import record
+            from ._ops.inplace import apply_inplace
+            _check_writable(self)
+
+            def op(t, *a, **k):
+                # np.empty_like keeps t's stride order, so the values land in the same element order
+                res = Tensor._make(np.empty_like(t._data), t.dtype)
+                with grad_mode.no_grad():
+                    method(res, *a, **k)
+                inputs = (t,) + tuple(x for x in a if isinstance(x, Tensor))
+                record(node_name(a, k), res, inputs, _zero_grads(*inputs))
+                return res
+            return apply_inplace(self, op, *args, **kwargs)
+        return wrapper
+    return deco
+
+
+def _random_node_name(args, kwargs):
+    given = [x for x in args[:2] if x is not _UNSET] + [kwargs[k] for k in ("from_", "to") if k in kwargs]
+    return ("RandomBackward2", "RandomBackward1", "RandomBackward0")[min(len(given), 2)]
+
+
 # ================================================================== in-place Tensor methods
 
 def _cpu_backed(method):
@@ -677,6 +719,7 @@ def _cpu_backed(method):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "UniformBackward0")
 def uniform_(self, from_=0, to=1, *, generator=None):
     """Fill with U[from, to) (PyTorch's CPU uniform kernel, bit-exact); complex: both parts."""
     gen = _gen(generator)
@@ -711,6 +754,7 @@ def _limits_name(dtype):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "NormalBackward0")
 def normal_(self, mean=0, std=1, *, generator=None):
     """Fill with N(mean, std^2) samples (PyTorch's CPU normal kernel, bit-exact).
 
@@ -826,6 +870,7 @@ _UNSET = object()
 
 
 @_cpu_backed
+@_grad_recording(_random_node_name)
 def random_(self, from_=_UNSET, to=_UNSET, *, generator=None):
     """Fill with integers: random_() over the dtype's range, random_(to) over [0, to), random_(from, to).
 
@@ -927,6 +972,8 @@ def _random_full_values(gen, n, dtype):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "BernoulliBackward1" if isinstance(a[0] if a else k.get("p"), Tensor)
+                 else "BernoulliBackward2")
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with Bernoulli(p) draws; ``p`` is a float or a tensor of probabilities broadcast to self."""
     gen = _gen(generator)
@@ -992,6 +1039,7 @@ def _memory_order_like(out_arr, other):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "ExponentialBackward0")
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd) samples: -1/lambd * log1p(-u) in double."""
     gen = _gen(generator)
@@ -1010,6 +1058,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "CauchyBackward0")
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma) samples: fma(sigma, tan(pi * (u - 0.5)), median) in double."""
     gen = _gen(generator)
@@ -1028,6 +1077,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "GeometricBackward0")
 def geometric_(self, p, *, generator=None):
     """Fill with Geometric(p) samples (number of trials to the first success): ceil(log(u) / log1p(-p))."""
     gen = _gen(generator)
@@ -1056,6 +1106,7 @@ def _double_to_int(v, dtype):
 
 
 @_cpu_backed
+@_grad_recording(lambda a, k: "LogNormalBackward0")
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std^2)) samples, drawn through the serial normal path (shared cache)."""
     gen = _gen(generator)
@@ -1411,15 +1462,23 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         # normal_(0, std) then out += mean
         _fill_normal(t, 0.0, float(std), gen)
         _inplace_binary(t, mean, np.add)
-        return t
+        return _record_zero_grad(t, "NormalBackward1", (mean,))
     _fill_normal(t, 0.0, 1.0, gen)
     # then out *= std; out += mean, each one rounded operation in the output dtype (float opmath for 16-bit);
     # a float mean becomes a 0-d tensor of the output's dtype first
     _inplace_binary(t, std, np.multiply)
+    inputs = (mean, std) if mt else (std,)
     if not mt:
         mean = Tensor._make(np.array(float(mean), dtype=t.dtype._np), t.dtype)
     _inplace_binary(t, mean, np.add)
-    return t
+    return _record_zero_grad(t, "NormalBackward3" if mt else "NormalBackward2", inputs)
+
+
+def _record_zero_grad(out, name, inputs):
+    from ._ops._common import needs_grad, record
+    if needs_grad(*inputs):
+        record(name, out, inputs, _zero_grads(*inputs))
+    return out
 
 
 def _broadcast_or_raise(a, b):
@@ -1457,7 +1516,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     t = _new_empty(input._data.shape, input.dtype) if out is None else _prepare_out(out, input._data.shape, None,
                                                                                      None)
     if p is None:
-        return _bernoulli_tensor_(t, input, gen)
+        return _record_zero_grad(_bernoulli_tensor_(t, input, gen), "BernoulliBackward0", (input,))
     return bernoulli_(t, p, generator=gen)
 
 

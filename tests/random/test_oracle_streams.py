@@ -663,3 +663,50 @@ def test_like_functions_with_channels_last_input():
     both(lambda: torch.rand_like(xt), lambda: R.rand_like(xg))
     assert (R.randn_like(xg, generator=R.Generator()).stride()
             == torch.randn_like(xt, generator=torch.Generator()).stride())
+
+
+INPLACE_CALLS = [("normal_", ()), ("uniform_", ()), ("random_", ()), ("random_", (5,)), ("random_", (1, 5)),
+                 ("bernoulli_", (0.5,)), ("exponential_", ()), ("cauchy_", ()), ("geometric_", (0.5,)),
+                 ("log_normal_", ())]
+
+
+@pytest.mark.parametrize("name,args", INPLACE_CALLS, ids=[f"{n}{a}" for n, a in INPLACE_CALLS])
+def test_inplace_random_ops_record_zero_gradient_nodes(name, args):
+    import tritongrad as tg
+    seed_both(21)
+    xt = torch.zeros(3, 4, requires_grad=True)
+    xg = tg.zeros(3, 4, requires_grad=True)
+    yt, yg = xt * 2, xg * 2
+    getattr(yt, name)(*args)
+    getattr(yg, name)(*args)
+    assert_same(yt, yg)
+    assert_same_state()
+    assert type(yg.grad_fn).__name__ == type(yt.grad_fn).__name__
+    yt.sum().backward()
+    yg.sum().backward()
+    assert_same(xt.grad, xg.grad)
+    # a strided view of a non-leaf: values in the view's memory order, history through the base
+    zt, zg = (xt * 2)[:, ::2], (xg * 2)[:, ::2]
+    getattr(zt, name)(*args)
+    getattr(zg, name)(*args)
+    assert_same(zt, zg)
+    assert_same_state()
+
+
+def test_normal_and_bernoulli_with_grad_inputs_have_zero_gradients():
+    import tritongrad as tg
+    seed_both(22)
+    mt_, st_ = torch.zeros(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    mg, sg = tg.zeros(3, requires_grad=True), tg.ones(3, requires_grad=True)
+    for make_t, make_g in [(lambda: torch.normal(mt_, st_), lambda: tg.normal(mg, sg)),
+                           (lambda: torch.normal(mt_, 2.0), lambda: tg.normal(mg, 2.0)),
+                           (lambda: torch.normal(1.0, st_), lambda: tg.normal(1.0, sg)),
+                           (lambda: torch.bernoulli(st_ * 0.5), lambda: tg.bernoulli(sg * 0.5))]:
+        ot, og = make_t(), make_g()
+        assert_same(ot, og)
+        assert type(og.grad_fn).__name__ == type(ot.grad_fn).__name__
+        ot.sum().backward()
+        og.sum().backward()
+    assert_same(mt_.grad, mg.grad)
+    assert_same(st_.grad, sg.grad)
+    assert_same_state()
