@@ -319,6 +319,51 @@ _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
+def _erfc_approx(z):
+    """erfc of a float64 array with relative error below 1.2e-7 everywhere (Chebyshev fit of the complementary
+    error function); enough for float32/half results, ~50x faster than calling math.erf per element."""
+    az = np.abs(z)
+    t = 1.0 / (1.0 + 0.5 * az)
+    poly = -az * az - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
+                                                                               + t * 0.17087277))))))))
+    r = t * np.exp(poly)
+    return np.where(z >= 0, r, 2.0 - r)
+
+
+def _erf_approx(z):
+    """erf of a float64 array: a Taylor series near 0 (where 1 - erfc would lose relative precision), the
+    erfc fit elsewhere; relative error below ~1.2e-7."""
+    small = np.abs(z) < 0.5
+    z2 = z * z
+    series = z * (1.0 + z2 * (-1.0 / 3 + z2 * (1.0 / 10 + z2 * (-1.0 / 42 + z2 * (1.0 / 216 + z2 * (
+        -1.0 / 1320 + z2 * (1.0 / 9360 - z2 / 75600)))))))
+    return np.where(small, series * (2.0 / math.sqrt(math.pi)), 1.0 - _erfc_approx(z))
+
+
+def _gelu_np(a):
+    """x * 0.5 * (1 + erf(x / sqrt(2))), rounded step by step in ``a``'s dtype as PyTorch's CPU kernel does."""
+    dt = a.dtype.type
+    if a.dtype == np.float64:
+        with no_grad():
+            erf = tg.erf(_make(a * _INV_SQRT_2, D.float64))._data
+    else:
+        erf = _erf_approx((a * dt(_INV_SQRT_2)).astype(np.float64)).astype(a.dtype)
+    return (a * dt(0.5)) * (dt(1) + erf)
+
+
+def _gelu_grad_np(a):
+    """d gelu / dx = Phi(x) + x * phi(x)."""
+    dt = a.dtype.type
+    if a.dtype == np.float64:
+        with no_grad():
+            erf = tg.erf(_make(a * _INV_SQRT_2, D.float64))._data
+    else:
+        erf = _erf_approx((a * dt(_INV_SQRT_2)).astype(np.float64)).astype(a.dtype)
+    pdf = np.exp(a * a * dt(-0.5)) * dt(_INV_SQRT_2PI)
+    return dt(0.5) * (dt(1) + erf) + a * pdf
+
+
 def gelu(input, approximate="none"):
     """x * Phi(x), or its tanh approximation."""
     if approximate not in ("none", "tanh"):
@@ -334,12 +379,12 @@ def gelu(input, approximate="none"):
             d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
             return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner)
     else:
-        def fwd(a):
-            with no_grad():
-                erf = tg.erf(_make(np.asarray(a * _INV_SQRT_2, dtype=a.dtype), D.from_numpy_dtype(a.dtype)))
-            return 0.5 * a * (1 + erf._data)
+        fwd = _gelu_np
 
         def bwd(g, x):
+            if not grad_mode._state[0]:
+                # plain backward: the derivative is a constant of x, computed in numpy
+                return g * _wrap(_gelu_grad_np(_cnp(x)), x.dtype)
             cdf = 0.5 * (1 + tg.erf(x * _INV_SQRT_2))
             pdf = tg.exp(-0.5 * x * x) * _INV_SQRT_2PI
             return g * (cdf + x * pdf)
