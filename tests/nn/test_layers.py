@@ -349,3 +349,35 @@ def test_nested_repr_with_containers():
         ("params", N.ParameterList([N.Parameter(N.init.zeros_(N.Linear(1, 1).weight.data.new_empty(2)))])),
     ])))
     build_both(factory)
+
+
+def _train(T, N, steps=5):
+    T.manual_seed(0)
+    model = N.Sequential(N.Linear(6, 16), N.BatchNorm1d(16), N.GELU(), N.Dropout(0.2), N.Linear(16, 16),
+                         N.LayerNorm(16), N.SiLU(), N.Linear(16, 4))
+    opt = T.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loss_fn = N.CrossEntropyLoss(label_smoothing=0.1)
+    gen = torch.Generator().manual_seed(1)
+    losses = []
+    for _ in range(steps):
+        x = torch.randn(8, 6, generator=gen)
+        y = torch.randint(0, 4, (8,), generator=gen)
+        if T is tg:
+            x, y = to_tg(x), to_tg(y)
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        N.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+    model.eval()
+    return losses, {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+
+def test_seeded_training_loop_matches_oracle():
+    losses_g, state_g = _train(tg, tnn)
+    losses_t, state_t = _train(torch, nn)
+    np.testing.assert_allclose(losses_g, losses_t, rtol=1e-5)
+    assert list(state_g) == list(state_t)
+    for k in state_t:
+        np.testing.assert_allclose(state_g[k], state_t[k], rtol=1e-4, atol=1e-5, err_msg=k)
