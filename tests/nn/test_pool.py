@@ -476,3 +476,15 @@ def test_3d_variants(fn, kw):
     torch.manual_seed(20)
     x = rand(2, 2, 5, 6, 4)
     check(lambda x: getattr(F, fn)(x, **kw), lambda x: getattr(TF, fn)(x, **kw), x, grad_fn=fn != "pad" or kw["mode"] != "circular")
+
+
+def test_empty_batch():
+    for fn in (lambda m, t, x: m.conv2d(x, t.ones(4, 3, 3, 3)), lambda m, t, x: m.max_pool2d(x, 2),
+               lambda m, t, x: m.adaptive_max_pool2d(x, 3), lambda m, t, x: m.pad(x, (1, 1, 1, 1), mode="reflect"),
+               lambda m, t, x: m.interpolate(x, scale_factor=2), lambda m, t, x: m.avg_pool2d(x, 3, 2, 1)):
+        xt = torch.zeros(0, 3, 8, 8, requires_grad=True)
+        xg = tg.zeros(0, 3, 8, 8).requires_grad_(True)
+        out_t, out_g = fn(F, torch, xt), fn(TF, tg, xg)
+        assert tuple(out_g.shape) == tuple(out_t.shape)
+        out_g.sum().backward()
+        assert tuple(xg.grad.shape) == (0, 3, 8, 8)

@@ -314,3 +314,11 @@ def test_training_steps_match_torch():
         gl.backward()
         topt.step()
         gopt.step()
+
+
+def test_empty_batch():
+    for name in ("LSTM", "GRU"):
+        tm, gm = pair(name, 3, 4, bidirectional=True)
+        out_t, out_g = tm(torch.zeros(5, 0, 3, dtype=torch.float64)), gm(tg.zeros(5, 0, 3, dtype=tg.float64))
+        assert tuple(out_g[0].shape) == tuple(out_t[0].shape)
+        assert [tuple(a.shape) for a in flat(out_g[1])] == [tuple(a.shape) for a in flat(out_t[1])]

@@ -439,7 +439,7 @@ def _gather_op(x, idx, nsp, name, back_name, per_plane=False, fill=0, unique=Fal
     outside = (idx < 0) | (idx >= plane)
     safe = np.where(outside, 0, idx) if outside.any() else idx
     if per_plane:
-        r = np.take_along_axis(xf, safe.reshape(lead + (-1,)), axis=-1).reshape(idx.shape)
+        r = np.take_along_axis(xf, safe.reshape(lead + (_prod(idx.shape[len(lead):]),)), axis=-1).reshape(idx.shape)
     else:
         r = xf[..., safe.reshape(-1)].reshape(lead + idx.shape)
     if safe is not idx:
@@ -462,11 +462,12 @@ def _scatter_op(g, idx, in_sp, name, back_name, per_plane, unique=False):
         lead = gn.shape[:gn.ndim - idx.ndim]
     nlead = _prod(lead)
     offs = (np.arange(nlead, dtype=np.int64) * plane)[:, None]
-    flat = idx.reshape(nlead if per_plane else 1, -1) + offs
-    weights = gn.reshape(nlead, -1)
+    per_row = _prod(idx.shape[len(lead):]) if per_plane else idx.size
+    flat = idx.reshape(nlead if per_plane else 1, per_row) + offs
+    weights = gn.reshape(nlead, per_row)
     outside = (idx < 0) | (idx >= plane)
     if outside.any():
-        inside = ~np.broadcast_to(outside.reshape(nlead if per_plane else 1, -1), weights.shape)
+        inside = ~np.broadcast_to(outside.reshape(nlead if per_plane else 1, per_row), weights.shape)
         flat = np.broadcast_to(flat, weights.shape)[inside]
         weights = weights[inside]
     if unique:

@@ -211,7 +211,9 @@ class RNNBase(Module):
                     finished.append(tuple(s[nxt:] for s in new) if lstm else new[nxt:])
                 h = new
             finished.reverse()
-            if lstm:
+            if not finished:  # an empty batch: the state is the (empty) initial one
+                final = h
+            elif lstm:
                 final = tuple(tg.cat([f[i] for f in finished], 0) for i in range(2))
             else:
                 final = tg.cat(finished, 0)
