@@ -9,6 +9,7 @@ module state agree whichever name a script imported.  Modules keep their own ``_
 import importlib
 import importlib.abc
 import importlib.machinery
+import json
 import os
 import re
 import sys
@@ -277,6 +278,53 @@ def release_compat_name(search_path=None):
             del sys.modules[name]
 
 
+# --------------------------------------------------------------------------- worker processes
+
+def _carry_alias_into_spawned_children():
+    """Make spawn / forkserver children install the alias before they re-run the program.
+
+    Forked children inherit the alias; children started fresh would otherwise re-import the
+    program (and ``torch``) without it.  multiprocessing asks ``get_preparation_data`` what the
+    child must run first; the answer becomes ``tritongrad.compat`` (see ``compat._spawn_main``),
+    which installs the alias and then runs what multiprocessing would have run.
+    """
+    import multiprocessing.spawn as spawn
+
+    original = spawn.get_preparation_data
+    if getattr(original, "_tritongrad_alias", False):
+        return
+    _state["spawn_original"] = original
+    roots = [os.path.dirname(_COMPAT_DIR)]
+    tritongrad = sys.modules.get(TARGET)
+    if getattr(tritongrad, "__file__", None):
+        roots.append(os.path.dirname(os.path.dirname(os.path.abspath(tritongrad.__file__))))
+
+    def get_preparation_data(name):
+        data = original(name)
+        main_name = data.pop("init_main_from_name", None)
+        main_path = data.pop("init_main_from_path", None)
+        if main_name is not None and main_name != "__main__" and not main_name.endswith(".__main__"):
+            main = ["module", main_name]
+        elif main_path is not None and os.path.isfile(main_path):
+            main = ["path", main_path]
+        else:
+            main = ["none", None]
+        os.environ[SPAWN_MAIN_VARIABLE] = json.dumps(main)
+        data["init_main_from_name"] = "tritongrad.compat"
+        data["sys_path"] = list(data["sys_path"]) + [r for r in roots if r not in data["sys_path"]]
+        return data
+
+    get_preparation_data._tritongrad_alias = True
+    spawn.get_preparation_data = get_preparation_data
+
+
+def _stop_carrying_alias():
+    original = _state.pop("spawn_original", None)
+    spawn = sys.modules.get("multiprocessing.spawn")
+    if original is not None and spawn is not None:
+        spawn.get_preparation_data = original
+
+
 # --------------------------------------------------------------------------- install / uninstall
 
 def _conflicting_torch():
@@ -332,6 +380,7 @@ def install():
                 _hook_missing_attributes(module)
         _state.update(installed=True, finder=finder, previous_excepthook=sys.excepthook)
         sys.excepthook = _alias_excepthook
+        _carry_alias_into_spawned_children()
         return tritongrad
 
 
@@ -349,6 +398,7 @@ def uninstall():
                 if module is target or getattr(module, "__name__", "").startswith(TARGET):
                     del sys.modules[name]
         _unhook_missing_attributes()
+        _stop_carrying_alias()
         if sys.excepthook is _alias_excepthook:
             sys.excepthook = _state["previous_excepthook"] or sys.__excepthook__
         _state.update(installed=False, finder=None, previous_excepthook=None)

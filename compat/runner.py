@@ -7,7 +7,6 @@ program's own frame; the runner's frames are not shown).
 import code as _code_module
 import importlib.machinery
 import importlib.util
-import json
 import os
 import sys
 import types
@@ -186,50 +185,12 @@ def run_stdin(args=(), dash=False):
     return 0
 
 
-def _carry_alias_into_spawned_children():
-    """Make spawn / forkserver children install the alias before they re-run the program.
-
-    Forked children inherit the alias; children started fresh would otherwise re-import the
-    program (and ``torch``) without it.  multiprocessing asks ``get_preparation_data`` what the
-    child must run first; the answer becomes ``tritongrad.compat`` (see ``compat._spawn_main``),
-    which installs the alias and then runs what multiprocessing would have run.
-    """
-    import multiprocessing.spawn as spawn
-
-    original = spawn.get_preparation_data
-    if getattr(original, "_tritongrad_alias", False):
-        return
-    roots = [os.path.dirname(_alias._COMPAT_DIR)]
-    tritongrad = sys.modules.get(_alias.TARGET)
-    if getattr(tritongrad, "__file__", None):
-        roots.append(os.path.dirname(os.path.dirname(os.path.abspath(tritongrad.__file__))))
-
-    def get_preparation_data(name):
-        data = original(name)
-        main_name = data.pop("init_main_from_name", None)
-        main_path = data.pop("init_main_from_path", None)
-        if main_name is not None and main_name != "__main__" and not main_name.endswith(".__main__"):
-            main = ["module", main_name]
-        elif main_path is not None and os.path.isfile(main_path):
-            main = ["path", main_path]
-        else:
-            main = ["none", None]
-        os.environ[_alias.SPAWN_MAIN_VARIABLE] = json.dumps(main)
-        data["init_main_from_name"] = "tritongrad.compat"
-        data["sys_path"] = list(data["sys_path"]) + [r for r in roots if r not in data["sys_path"]]
-        return data
-
-    get_preparation_data._tritongrad_alias = True
-    spawn.get_preparation_data = get_preparation_data
-
-
 def _run(args):
     try:
         _alias.install()
     except _alias.AliasConflictError as exc:
         sys.stderr.write("%s: error: %s\n" % ("python -m tritongrad run", exc))
         return 1
-    _carry_alias_into_spawned_children()
     if not args or args[0] == "-":
         return run_stdin(args[1:], dash=bool(args))
     first = args[0]

@@ -278,3 +278,27 @@ def test_the_alias_code_never_imports_pytorch():
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             assert not any(n == "torch" or n.startswith("torch.") for n in names), (path, names)
+
+
+def test_spawned_workers_of_a_program_that_installed_the_alias(tmp_path):
+    script = tmp_path / "launcher.py"
+    script.write_text(textwrap.dedent("""\
+        import multiprocessing, sys
+        import compat
+        compat.install()
+        import torch
+        def name_of_torch(_):
+            import torch as inner
+            return inner.__name__
+        if __name__ == "__main__":
+            import multiprocessing.spawn as spawn
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                print(pool.map(name_of_torch, [0]))
+            patched = spawn.get_preparation_data
+            compat.uninstall()
+            print(spawn.get_preparation_data is not patched)
+    """))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.stdout, proc.returncode) == ("['tritongrad']\nTrue\n", 0), proc.stderr
