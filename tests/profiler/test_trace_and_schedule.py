@@ -276,3 +276,19 @@ def test_ops_on_other_threads_are_recorded_on_their_own_thread():
     assert add.cpu_parent is span
     # the range closed on another thread ends there; it no longer holds later ops
     assert sub.cpu_parent is None and span.time_range.end <= sub.time_range.start
+
+
+def test_trace_metadata_like_pytorch(tmp_path):
+    torch = pytest.importorskip("torch")
+    found = []
+    for lib, module in ((tg, tgp), (torch, torch.profiler)):
+        with module.profile(record_shapes=True) as prof:
+            lib.ones(2) + 1
+            prof.add_metadata("run", "first try")
+            prof.add_metadata_json("settings", '{"lr": 0.5, "steps": [1, 2]}')
+        prof.add_metadata("late", "after the window")
+        path = tmp_path / f"{lib.__name__}.json"
+        prof.export_chrome_trace(str(path))
+        data = _load(path)
+        found.append({key: data.get(key) for key in ("run", "settings", "record_shapes", "schemaVersion", "late")})
+    assert found[0] == found[1]

@@ -861,14 +861,14 @@ class profile:
 
     table.__doc__ = EventList.table.__doc__
 
-    def export_chrome_trace(self, path):
+    def export_chrome_trace(self, path, _metadata=None):
         """Write the recorded events as a Chrome trace JSON file (``.gz`` paths are gzip-compressed)."""
         if self._recorder is None or self._recorder.end_ns is None:
             raise AttributeError("'NoneType' object has no attribute 'save'")
         base_ns = self._recorder.start_wall_ns
         events = self.function_events
         shifted = _ShiftedEvents(events, base_ns / 1000.0)
-        _write_chrome_trace(shifted, path, base_time_ns=base_ns - base_ns % 1000000000)
+        _write_chrome_trace(shifted, path, base_time_ns=base_ns - base_ns % 1000000000, metadata=_metadata)
 
     def export_stacks(self, path, metric="self_cpu_time_total"):
         """Write the events' stacks as ``frame;...;frame value`` lines for flame graphs."""

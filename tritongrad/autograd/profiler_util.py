@@ -640,7 +640,7 @@ def _flops_unit(flops):
 
 # ------------------------------------------------------------------ Chrome trace
 
-def _chrome_trace_dict(events, trace_name=None, base_time_ns=None):
+def _chrome_trace_dict(events, trace_name=None, base_time_ns=None, metadata=None):
     """The trace-event JSON object: metadata rows, complete ("X") events and memory instants ("i")."""
     pid = os.getpid()
     trace = []
@@ -679,13 +679,20 @@ def _chrome_trace_dict(events, trace_name=None, base_time_ns=None):
             args["flops"] = event.flops
         trace.append({"ph": "X", "cat": event._category, "name": event.trace_name or event.name, "pid": pid, "tid": event._tid,
                       "ts": start, "dur": round(event.time_range.elapsed_us(), 3), "args": args})
-    return {"schemaVersion": 1, "deviceProperties": [], "displayTimeUnit": "ms",
-            "baseTimeNanoseconds": base_time_ns if base_time_ns is not None else 0,
-            "traceEvents": trace, "traceName": trace_name or ""}
+    data = {"schemaVersion": 1, "deviceProperties": []}
+    # user metadata (``add_metadata``/``add_metadata_json``) are top-level fields, values given as JSON text
+    for key, text in (metadata or {}).items():
+        try:
+            data[key] = json.loads(text)
+        except ValueError:
+            data[key] = text
+    data.update({"displayTimeUnit": "ms", "baseTimeNanoseconds": base_time_ns if base_time_ns is not None else 0,
+                 "traceEvents": trace, "traceName": trace_name or ""})
+    return data
 
 
-def _write_chrome_trace(events, path, base_time_ns=None):
-    data = _chrome_trace_dict(events, trace_name=str(path), base_time_ns=base_time_ns)
+def _write_chrome_trace(events, path, base_time_ns=None, metadata=None):
+    data = _chrome_trace_dict(events, trace_name=str(path), base_time_ns=base_time_ns, metadata=metadata)
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "wt") as f:
         json.dump(data, f, indent=1)

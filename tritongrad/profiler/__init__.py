@@ -165,6 +165,8 @@ class _KinetoProfile:
         if self.profiler is None:
             raise AssertionError("Profiler must be initialized before stopping trace")
         self.profiler.__exit__(None, None, None)
+        # metadata belongs to the recorded window: what is added after it ends is not written
+        self.profiler._trace_metadata = dict(self.preset_metadata)
 
     def export_chrome_trace(self, path):
         """Write the last recorded window as a Chrome trace JSON (``.gz``: compressed)."""
@@ -173,12 +175,16 @@ class _KinetoProfile:
         if path.endswith(".gz"):
             # write to a temporary plain file first, as PyTorch does, then compress it
             plain = path[:-3] + ".tmp"
-            self.profiler.export_chrome_trace(plain)
+            self.profiler.export_chrome_trace(plain, _metadata=self._window_metadata())
             with open(plain, "rb") as fin, gzip.open(path, "wb") as fout:
                 fout.writelines(fin)
             os.remove(plain)
             return None
-        return self.profiler.export_chrome_trace(path)
+        return self.profiler.export_chrome_trace(path, _metadata=self._window_metadata())
+
+    def _window_metadata(self):
+        recorded = getattr(self.profiler, "_trace_metadata", None)
+        return dict(self.preset_metadata) if recorded is None else recorded
 
     def export_stacks(self, path, metric="self_cpu_time_total"):
         """Write ``frame;...;frame value`` lines for the events that carry a stack."""
