@@ -32,18 +32,18 @@ class AliasConflictError(RuntimeError):
     """Raised by ``install()`` when the real PyTorch is already imported in this process."""
 
 
-def alias_name(real_name):
+def alias_name(name):
     """``tritongrad.nn.functional`` -> ``torch.nn.functional`` (other names unchanged)."""
-    if real_name == TARGET or real_name.startswith(TARGET + "."):
-        return ALIAS + real_name[len(TARGET):]
-    return real_name
+    if name == TARGET or name.startswith(TARGET + "."):
+        return ALIAS + name[len(TARGET):]
+    return name
 
 
-def real_name(alias):
+def real_name(name):
     """``torch.nn.functional`` -> ``tritongrad.nn.functional`` (other names unchanged)."""
-    if alias == ALIAS or alias.startswith(ALIAS + "."):
-        return TARGET + alias[len(ALIAS):]
-    return alias
+    if name == ALIAS or name.startswith(ALIAS + "."):
+        return TARGET + name[len(ALIAS):]
+    return name
 
 
 def _missing_hint(torch_name):
