@@ -1,7 +1,7 @@
 """torch.optim.Adadelta."""
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
-                        _step_to_tensor, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
+                        _scalar_state, _step_to_tensor, _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -40,6 +40,8 @@ class Adadelta(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "Adadelta does not support sparse gradients")
         for p in params:
@@ -48,6 +50,8 @@ class Adadelta(Optimizer):
                 state["step"] = _scalar_state(0.0)
                 state["square_avg"] = _zeros_like(p)
                 state["acc_delta"] = _zeros_like(p)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         lr = _hyper(group["lr"])
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         for p in params:
@@ -81,3 +85,24 @@ class Adadelta(Optimizer):
             p._vc[0] += 1
             state["square_avg"]._vc[0] += 2
             state["acc_delta"]._vc[0] += 2
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        lr = _hyper(group["lr"])
+        rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
+        for p in params:
+            _no_complex(self, p)
+            _check_capturable(group, p, supports_xla=False)
+        for p in params:
+            state = self.state[p]
+            state["step"] += 1
+            grad = p.grad if not group["maximize"] else -p.grad
+            if weight_decay != 0:
+                grad = grad.add(p, alpha=weight_decay)
+            square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+            square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+            std = square_avg.add(eps).sqrt_()
+            delta = acc_delta.add(eps).sqrt_().clone()
+            delta.div_(std).mul_(grad)
+            acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+            p.add_(delta, alpha=-lr)

@@ -3,7 +3,7 @@ import numpy as np
 
 from . import _array_ops as A
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_fused, _check_lr, _hyper, _increment, _real_view, _scalar_state,
+from .optimizer import (Optimizer, _check_fused, _check_lr, _hyper, _increment, _no_complex, _real_view, _scalar_state,
                         _step_to_tensor, _value)
 
 __all__ = ["Adagrad"]
@@ -72,6 +72,8 @@ class Adagrad(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group)
         for p in params:
@@ -80,6 +82,8 @@ class Adagrad(Optimizer):
             state = self.state[p]
             if len(state) == 0:
                 self._fill_state(state, group, p, self.defaults["initial_accumulator_value"])
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         lr = _hyper(group["lr"])
         weight_decay, lr_decay, eps = group["weight_decay"], group["lr_decay"], group["eps"]
         for p in params:
@@ -102,3 +106,20 @@ class Adagrad(Optimizer):
             A.add_scalar_(std, eps)
             A.addcdiv_(param, grad, std, work, value=-clr)
             p._vc[0] += 1
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        lr = _hyper(group["lr"])
+        weight_decay, lr_decay, eps = group["weight_decay"], group["lr_decay"], group["eps"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            state["step"] += 1
+            step = _value(state["step"])
+            grad = p.grad if not group["maximize"] else -p.grad
+            if weight_decay != 0:
+                grad = grad.add(p, alpha=weight_decay)
+            clr = lr / (1 + (step - 1) * lr_decay)
+            state["sum"].addcmul_(grad, grad, value=1)
+            std = state["sum"].sqrt() + eps
+            p.addcdiv_(grad, std, value=-clr)

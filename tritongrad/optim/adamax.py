@@ -1,11 +1,15 @@
 """torch.optim.Adamax: Adam with the infinity norm."""
 import numpy as np
 
+from .._ops import TORCH_FUNCTIONS as _TORCH_FUNCTIONS
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _no_complex,
+                        _real_view, _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["Adamax"]
+
+cat = _TORCH_FUNCTIONS["cat"]
+amax = _TORCH_FUNCTIONS["amax"]
 
 
 class Adamax(Optimizer):
@@ -41,6 +45,8 @@ class Adamax(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "Adamax does not support sparse gradients")
         for p in params:
@@ -49,6 +55,8 @@ class Adamax(Optimizer):
                 state["step"] = _scalar_state(0.0)
                 state["exp_avg"] = _zeros_like(p)
                 state["exp_inf"] = _zeros_like(p)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay = group["eps"], group["weight_decay"]
@@ -76,3 +84,23 @@ class Adamax(Optimizer):
             p._vc[0] += 1
             state["exp_avg"]._vc[0] += 1
             state["exp_inf"]._vc[0] += 2
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        beta1, beta2 = group["betas"]
+        lr = _hyper(group["lr"])
+        eps, weight_decay = group["eps"], group["weight_decay"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            grad = p.grad if not group["maximize"] else -p.grad
+            _check_capturable(group, p)
+            state["step"] += 1
+            if weight_decay != 0:
+                grad = grad.add(p, alpha=weight_decay)
+            exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
+            exp_avg.lerp_(grad, 1 - beta1)
+            norm_buf = cat([exp_inf.mul_(beta2).unsqueeze(0), grad.abs().add_(eps).unsqueeze_(0)], 0)
+            exp_inf.copy_(amax(norm_buf, 0, keepdim=False))
+            clr = lr / (1 - beta1 ** _value(state["step"]))
+            p.addcdiv_(exp_avg, exp_inf, value=-clr)

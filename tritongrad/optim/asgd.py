@@ -3,8 +3,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_dtype,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
+                        _scalar_dtype, _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["ASGD"]
 
@@ -50,6 +50,8 @@ class ASGD(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "ASGD does not support sparse gradients")
         for p in params:
@@ -59,6 +61,8 @@ class ASGD(Optimizer):
                 state["eta"] = Tensor._make(np.array(_hyper(group["lr"]), dtype=_scalar_dtype()._np))
                 state["mu"] = _scalar_state(1.0)
                 state["ax"] = _zeros_like(p)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         lr = _hyper(group["lr"])
         lambd, alpha, t0, weight_decay = group["lambd"], group["alpha"], group["t0"], group["weight_decay"]
         for p in params:
@@ -86,6 +90,30 @@ class ASGD(Optimizer):
             else:
                 ax[...] = param
             state["ax"]._vc[0] += 1
+            step = _value(state["step"])
+            _assign_scalar(state["eta"], lr / ((1 + lambd * lr * step) ** alpha))
+            _assign_scalar(state["mu"], 1 / max(1, step - t0))
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        lr = _hyper(group["lr"])
+        lambd, alpha, t0, weight_decay = group["lambd"], group["alpha"], group["t0"], group["weight_decay"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            grad = p.grad if not group["maximize"] else -p.grad
+            _check_capturable(group, p, "params, mus, etas, and state_steps")
+            state["step"] += 1
+            if weight_decay != 0:
+                grad = grad.add(p, alpha=weight_decay)
+            eta = _value(state["eta"])
+            p.mul_(1 - lambd * eta)
+            p.add_(grad, alpha=-eta)
+            ax = state["ax"]
+            if _value(state["mu"]) != 1:
+                ax.add_(p.sub(ax).mul_(state["mu"]))
+            else:
+                ax.copy_(p)
             step = _value(state["step"])
             _assign_scalar(state["eta"], lr / ((1 + lambd * lr * step) ** alpha))
             _assign_scalar(state["mu"], 1 / max(1, step - t0))

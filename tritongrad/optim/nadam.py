@@ -1,7 +1,7 @@
 """torch.optim.NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _no_complex,
+                        _real_view, _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -48,6 +48,8 @@ class NAdam(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "NAdam does not support sparse gradients")
         for p in params:
@@ -57,6 +59,8 @@ class NAdam(Optimizer):
                 state["mu_product"] = _scalar_state(1.0)
                 state["exp_avg"] = _zeros_like(p)
                 state["exp_avg_sq"] = _zeros_like(p)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
@@ -98,3 +102,34 @@ class NAdam(Optimizer):
             p._vc[0] += 2
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        beta1, beta2 = group["betas"]
+        lr = _hyper(group["lr"])
+        eps, weight_decay, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            grad = p.grad if not group["maximize"] else -p.grad
+            exp_avg, exp_avg_sq, mu_product = state["exp_avg"], state["exp_avg_sq"], state["mu_product"]
+            _check_capturable(group, p, "params, mu_products and state_steps")
+            state["step"] += 1
+            step = _value(state["step"])
+            bias_correction2 = 1 - beta2 ** step
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    p.mul_(1 - lr * weight_decay)
+                else:
+                    grad = grad.add(p, alpha=weight_decay)
+            mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+            mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+            mu_product *= mu
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            denom = exp_avg_sq.div(bias_correction2).sqrt().add(eps)
+            mu_product_next = mu_product * mu_next
+            grad = grad * (-lr * (1.0 - mu) / (1.0 - mu_product))
+            exp_avg = exp_avg * (-lr * mu_next / (1.0 - mu_product_next))
+            p.addcdiv_(grad, denom)
+            p.addcdiv_(exp_avg, denom)

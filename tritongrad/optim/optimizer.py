@@ -578,3 +578,10 @@ def _default_to_fused_or_foreach(params, differentiable, use_fused=False):
     """(fused, foreach) PyTorch picks when the user leaves both None: foreach is for accelerators only."""
     fused = use_fused and all(p is None or (p.device.type == "cpu" and p.is_floating_point()) for p in params)
     return bool(fused), False
+
+
+def _no_complex(optimizer, p):
+    """The differentiable (tensor-op) updates do not take PyTorch's view_as_real path yet."""
+    if p.is_complex():
+        raise NotImplementedError(f"tritongrad's {type(optimizer).__name__} does not support differentiable=True "
+                                  "with complex parameters")

@@ -1,7 +1,7 @@
 """torch.optim.RAdam: rectified Adam (and optional decoupled weight decay)."""
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _real_view,
-                        _scalar_state, _step_to_tensor, _value, _zeros_like)
+from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _no_complex,
+                        _real_view, _scalar_state, _step_to_tensor, _value, _zeros_like)
 
 __all__ = ["RAdam"]
 
@@ -42,6 +42,8 @@ class RAdam(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "RAdam does not support sparse gradients")
         for p in params:
@@ -50,6 +52,8 @@ class RAdam(Optimizer):
                 state["step"] = _scalar_state(0.0)
                 state["exp_avg"] = _zeros_like(p)
                 state["exp_avg_sq"] = _zeros_like(p)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay = group["eps"], group["weight_decay"]
@@ -93,3 +97,35 @@ class RAdam(Optimizer):
                 update = A.mul(A.mul_t(update, adaptive_lr), rect)
             A.add_(param, update, work, alpha=-1.0)
             p._vc[0] += 1
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        beta1, beta2 = group["betas"]
+        lr = _hyper(group["lr"])
+        eps, weight_decay = group["eps"], group["weight_decay"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            grad = p.grad if not group["maximize"] else -p.grad
+            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+            _check_capturable(group, p)
+            state["step"] += 1
+            step = _value(state["step"])
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    p.mul_(1 - lr * weight_decay)
+                else:
+                    grad = grad.add(p, alpha=weight_decay)
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            bias_corrected_exp_avg = exp_avg / bias_correction1
+            rho_inf = 2 / (1 - beta2) - 1
+            rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+            if rho_t > 5.0:
+                adaptive_lr = (bias_correction2 ** 0.5) / exp_avg_sq.sqrt().add(eps)
+                rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                p.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+            else:
+                p.add_(bias_corrected_exp_avg * lr, alpha=-1.0)

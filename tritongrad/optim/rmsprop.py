@@ -1,7 +1,7 @@
 """torch.optim.RMSprop (optionally centered, with momentum)."""
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _real_view,
-                        _scalar_state, _step_to_tensor, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _no_complex,
+                        _real_view, _scalar_state, _step_to_tensor, _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -53,9 +53,13 @@ class RMSprop(Optimizer):
                 state["grad_avg"] = _zeros_like(p)
         return state
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "RMSprop does not support sparse gradients")
         states = [self._init_state(group, p) for p in params]
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         lr = _hyper(group["lr"])
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         weight_decay = group["weight_decay"]
@@ -93,3 +97,31 @@ class RMSprop(Optimizer):
             else:
                 A.addcdiv_(param, grad, avg, work, value=-lr)
             p._vc[0] += 1
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        lr = _hyper(group["lr"])
+        alpha, eps, momentum, weight_decay = group["alpha"], group["eps"], group["momentum"], group["weight_decay"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            _check_capturable(group, p)
+            state["step"] += 1
+            grad = p.grad if not group["maximize"] else -p.grad
+            if weight_decay != 0:
+                grad = grad.add(p, alpha=weight_decay)
+            square_avg = state["square_avg"]
+            square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
+            if group["centered"]:
+                grad_avg = state["grad_avg"]
+                grad_avg.lerp_(grad, 1 - alpha)
+                avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+            else:
+                avg = square_avg.sqrt()
+            avg = avg.add(eps)
+            if momentum > 0:
+                buf = state["momentum_buffer"]
+                buf.mul_(momentum).addcdiv_(grad, avg)
+                p.add_(buf, alpha=-lr)
+            else:
+                p.addcdiv_(grad, avg, value=-lr)

@@ -3,8 +3,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _real_view, _scalar_state,
-                        _step_to_tensor, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
+                        _scalar_state, _step_to_tensor, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -39,6 +39,8 @@ class Rprop(Optimizer):
                 self._update_group(group)
         return loss
 
+    _supports_differentiable = True
+
     def _update_group(self, group):
         params = self._params_with_grad(group, "Rprop does not support sparse gradients")
         for p in params:
@@ -49,6 +51,8 @@ class Rprop(Optimizer):
                 lr = _hyper(group["lr"])
                 fill = complex(lr, lr) if p.is_complex() else lr
                 state["step_size"] = Tensor._make(np.full_like(p.grad._data, fill), p.grad.dtype)
+        if group["differentiable"]:
+            return self._update_group_differentiable(group, params)
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         for p in params:
@@ -77,3 +81,24 @@ class Rprop(Optimizer):
             p._vc[0] += 1
             state["step_size"]._vc[0] += 2
             state["prev"]._vc[0] += 1
+
+    def _update_group_differentiable(self, group, params):
+        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+        for p in params:
+            _no_complex(self, p)
+            state = self.state[p]
+            grad = p.grad if not group["maximize"] else -p.grad
+            prev, step_size = state["prev"], state["step_size"]
+            _check_capturable(group, p)
+            state["step"] += 1
+            sign = grad.mul(prev.clone()).sign()
+            sign[sign.gt(0)] = etaplus
+            sign[sign.lt(0)] = etaminus
+            sign[sign.eq(0)] = 1
+            step_size.mul_(sign).clamp_(step_size_min, step_size_max)
+            grad = grad.clone()
+            grad[sign.eq(etaminus)] = 0
+            p.addcmul_(grad.sign(), step_size, value=-1)
+            prev.copy_(grad)
