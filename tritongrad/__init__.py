@@ -108,15 +108,10 @@ def set_default_tensor_type(t):
     set_default_dtype(t._dtype)
 
 
-_num_threads = [1]
+from ._threads import set_num_threads, get_num_threads  # noqa: E402
+from . import _threads  # noqa: E402
 
-
-def get_num_threads():
-    return _num_threads[0]
-
-
-def set_num_threads(n):
-    _num_threads[0] = n
+_threads.init()
 
 
 def get_num_interop_threads():
