@@ -449,7 +449,8 @@ def _uniform_values(gen, n, dtype, a, b):
         v[v == b] = a
         return v
     x = gen._u24(n)
-    F, T = _f32(a), _f32(b)
+    with np.errstate(over="ignore"):
+        F, T = _f32(a), _f32(b)
     if a == 0.0 and b == 1.0:
         v = x
     else:
@@ -533,7 +534,8 @@ def _normal_chunks32(d, mean, std):
     """Transform ``d`` (shape (k, 16) float32 uniforms) in place into normals, chunk by chunk."""
     block = 1024  # chunks per pass: keeps the float64 temporaries of _fma32 in cache
     identity = mean == 0.0 and std == 1.0
-    m32, s32 = _f32(mean), _f32(std)
+    with np.errstate(over="ignore"):  # out-of-range mean/std become inf, as the C++ cast gives
+        m32, s32 = _f32(mean), _f32(std)
     for start in range(0, d.shape[0], block):
         part = d[start:start + block]
         r = _log_radius32(part[:, :8])
@@ -635,7 +637,7 @@ def _check_float_dtype(dtype, kernel):
 def _fill_normal(t, mean, std, gen):
     """Tensor.normal_ in place: vector path for contiguous tensors of >= 16 elements, serial otherwise."""
     _check_float_dtype(t.dtype, "normal_kernel_cpu")
-    if std < 0:
+    if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     n = t._data.size
     if n == 0:
@@ -731,10 +733,14 @@ def uniform_(self, from_=0, to=1, *, generator=None):
     if not self.dtype.is_floating_point:
         raise _not_implemented("check_uniform_bounds", self.dtype)
     a, b = float(from_), float(to)
+    info = _finfo(self.dtype)
+    lo, hi = float(info.min), float(info.max)
+    for v, label in ((a, "from"), (b, "to")):
+        if not lo <= v <= hi:
+            raise RuntimeError(f"{label} is out of bounds for {_cpp_type_name(self.dtype)}")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_fmt(a)} > to={_fmt(b)}")
-    limit = float(_finfo(self.dtype).max)
-    if b - a > limit:
+    if b - a > hi:
         raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{_limits_name(self.dtype)}>::max(), "
                            f"but found to={_fmt(b)} and from={_fmt(a)} which result in to-from to exceed the limit")
     _check_writable(self)
@@ -762,14 +768,14 @@ def normal_(self, mean=0, std=1, *, generator=None):
     gen = _gen(generator)
     mean, std = float(mean), float(std)
     if self.dtype.is_complex:
-        if std < 0:
+        if not std >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
         _check_writable(self)
         _fill_normal(_real_view(self), mean, std / math.sqrt(2), gen)
         self._vc[0] += 1
         return self
     _check_float_dtype(self.dtype, "normal_kernel_cpu")
-    if std < 0:
+    if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     _check_writable(self)
     return _fill_normal(self, mean, std, gen)
@@ -1449,7 +1455,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         dt = mean.dtype
     elif mt:
         s = float(std)
-        if s < 0:
+        if not s >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(s)}")
         shape, dt = mean._data.shape, mean.dtype
     else:

@@ -352,8 +352,17 @@ ERRORS = [
     (lambda: torch.bernoulli(torch.tensor([1.5])), lambda: R.bernoulli(Tensor._make(np.array([1.5], np.float32)))),
     (lambda: torch.empty(3).normal_(0, -1), lambda: empty((3,), D.float32).normal_(0, -1)),
     (lambda: torch.normal(0., -1.5, (2,)), lambda: R.normal(0., -1.5, (2,))),
+    (lambda: torch.empty(3).normal_(0, math.nan), lambda: empty((3,), D.float32).normal_(0, math.nan)),
+    (lambda: torch.normal(torch.zeros(2), math.nan),
+     lambda: R.normal(Tensor._make(np.zeros(2, np.float32)), math.nan)),
     (lambda: torch.empty(3).uniform_(1, 0), lambda: empty((3,), D.float32).uniform_(1, 0)),
     (lambda: torch.empty(3).uniform_(-3e38, 3e38), lambda: empty((3,), D.float32).uniform_(-3e38, 3e38)),
+    (lambda: torch.empty(3).uniform_(1e300, 0), lambda: empty((3,), D.float32).uniform_(1e300, 0)),
+    (lambda: torch.empty(3).uniform_(0, math.nan), lambda: empty((3,), D.float32).uniform_(0, math.nan)),
+    (lambda: torch.empty(3, dtype=torch.float16).uniform_(-math.inf, 0),
+     lambda: empty((3,), D.float16).uniform_(-math.inf, 0)),
+    (lambda: torch.empty(3, dtype=torch.bfloat16).uniform_(-1e300, 1e300),
+     lambda: empty((3,), D.bfloat16).uniform_(-1e300, 1e300)),
     (lambda: torch.rand(-1), lambda: R.rand(-1)),
     (lambda: torch.rand(2, 3.0), lambda: R.rand(2, 3.0)),
     (lambda: torch.rand(), lambda: R.rand()),
@@ -710,3 +719,13 @@ def test_normal_and_bernoulli_with_grad_inputs_have_zero_gradients():
     assert_same(mt_.grad, mg.grad)
     assert_same(st_.grad, sg.grad)
     assert_same_state()
+
+
+@pytest.mark.parametrize("call", ["normal_(math.nan, 1)", "normal_(0, math.inf)", "normal_(math.inf, 1)",
+                                  "normal_(1e39, 1)", "normal_(0, 1e39)", "uniform_(-math.inf, math.inf)",
+                                  "exponential_(math.nan)", "exponential_(math.inf)", "bernoulli_(math.nan)",
+                                  "geometric_(math.nan)", "cauchy_(0, math.nan)", "log_normal_(0, math.inf)"])
+@pytest.mark.parametrize("n", [3, 20])
+def test_non_finite_parameters(call, n):
+    seed_both(23)
+    both(lambda: eval(f"torch.empty({n}).{call}"), lambda: eval(f"empty(({n},), D.float32).{call}"))
