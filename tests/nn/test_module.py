@@ -532,3 +532,19 @@ def test_backward_hooks_with_several_inputs_and_outputs():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert _multi_io_trace(tg, tnn) == _multi_io_trace(torch, nn)
+
+
+def test_data_parallel_without_cuda_is_transparent():
+    if tg.cuda.is_available():
+        pytest.skip("checks the CPU-only behaviour")
+    torch.manual_seed(0)
+    mt = nn.DataParallel(nn.Linear(2, 3))
+    tg.manual_seed(0)
+    mg = tnn.DataParallel(tnn.Linear(2, 3))
+    assert repr(mg) == repr(mt)
+    assert list(mg.state_dict()) == list(mt.state_dict()) == ["module.weight", "module.bias"]
+    assert mg.device_ids == mt.device_ids == []
+    out_g = mg(tg.ones(4, 2))
+    out_t = mt(torch.ones(4, 2))
+    np.testing.assert_allclose(out_g.detach().numpy(), out_t.detach().numpy(), rtol=1e-6)
+    assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
