@@ -147,15 +147,26 @@ def dense_strides_like(input):
     ndim = len(shape)
     if _is_non_overlapping_and_dense(shape, strides):
         return strides
+    return iter_output_strides(shape, [strides])
+
+
+def iter_output_strides(shape, operand_strides):
+    """Dense strides for a result of ``shape`` laid out like its inputs, as TensorIterator orders dims: the
+    first operand whose strides tell two dims apart decides (stride 0 tells nothing; equal strides: the
+    larger size goes outside)."""
+    ndim = len(shape)
     perm = list(range(ndim - 1, -1, -1))  # perm[0] is the innermost dim
 
     def should_swap(d0, d1):
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return 1 if s0 > s1 else -1
-        return 1 if shape[d0] > shape[d1] else 0
+        for strides in operand_strides:
+            s0, s1 = strides[d0], strides[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
 
     for i in range(1, ndim):
         d1 = i

@@ -6,8 +6,10 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ._common import needs_grad, record, wrap_dim, sum_to, shape_str, type_name
-from .creation import zeros, zeros_like
-from .reduction import sort_ret, topk_ret
+from .creation import zeros, zeros_like, _C_TYPE_NAMES
+from .reduction import sort_ret, topk_ret, _namedtuple
+
+histogram_ret = _namedtuple("histogram", ["hist", "bin_edges"])
 
 _make = Tensor._make
 _state = grad_mode._state
@@ -19,88 +21,179 @@ def _is_int(x):
     return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
-def _convert_key(key, x):
-    """Turn a PyTorch index into a numpy one. Returns (numpy key, has_advanced)."""
-    if not isinstance(key, tuple):
-        key = (key,)
-    out = []
-    advanced = False
-    # dims consumed so far, for error messages and mask checks
-    dim = 0
-    n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
-                 and not (isinstance(k, Tensor) and k.dtype in (D.bool_, D.uint8)))
-    n_real += sum(k.dim() for k in key if isinstance(k, Tensor) and k.dtype in (D.bool_, D.uint8))
-    if n_real > x.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
-    ell_seen = False
+def _is_mask(k):
+    return isinstance(k, Tensor) and k.dtype in (D.bool_, D.uint8)
+
+
+def _as_index(k):
+    """Lists, tuples and numpy arrays used as one index become tensors, as PyTorch converts them."""
+    if isinstance(k, Tensor):
+        return k
+    if isinstance(k, str):
+        raise TypeError("new(): invalid data type 'str'")
+    from .creation import tensor
+    if isinstance(k, np.ndarray):
+        return tensor(k)
+    return tensor(k if len(k) else np.zeros(0, dtype=np.int64))
+
+
+def _normalise_key(key):
+    if isinstance(key, tuple):
+        return key
+    if isinstance(key, list) and any(k is None or k is Ellipsis or isinstance(k, (_builtin_slice, list, tuple,
+                                                                                      Tensor)) for k in key):
+        # a non-tuple sequence of index objects is read as a tuple (deprecated in PyTorch, still honoured)
+        return tuple(key)
+    return (key,)
+
+
+def _split_key(key, x):
+    """Split a PyTorch index into a numpy basic-index key (ints, slices, None, one Ellipsis), applied first
+    as a view, and the advanced indices as (dim of the view, numpy array, is_mask), as PyTorch applies them."""
+    key = _normalise_key(key)
+    conv = []
     for k in key:
+        if isinstance(k, (list, tuple, np.ndarray)) or isinstance(k, str):
+            k = _as_index(k)
+        conv.append(k)
+    n_real = 0
+    for k in conv:
+        if k is None or k is Ellipsis or isinstance(k, (bool, np.bool_)):
+            continue
+        if isinstance(k, Tensor) and k.dim() == 0 and k.dtype is D.bool_:
+            continue
+        n_real += k.dim() if _is_mask(k) else 1
+    if n_real > x.ndim:
+        if x.ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    basic, adv = [], []
+    dim = 0     # dim of x the next index applies to
+    rdim = 0    # dim of the basic view that dim becomes
+    ell_seen = False
+    for k in conv:
         if k is Ellipsis:
-            if ell_seen:
-                raise IndexError("an index can only have a single ellipsis ('...')")
-            ell_seen = True
-            out.append(k)
-            dim = x.ndim - (n_real - dim)
+            if not ell_seen:
+                ell_seen = True
+                cover = x.ndim - n_real
+                basic.extend([_builtin_slice(None)] * cover)
+                dim += cover
+                rdim += cover
         elif k is None:
-            out.append(None)
-        elif isinstance(k, bool):
-            out.append(np.bool_(k))
-            advanced = True
-        elif _is_int(k):
+            basic.append(None)
+            rdim += 1
+        elif isinstance(k, (bool, np.bool_)) or isinstance(k, Tensor) and k.dim() == 0 and k.dtype is D.bool_:
+            basic.append(None)
+            adv.append((rdim, np.zeros(1 if bool(k) else 0, dtype=np.int64), False))
+            rdim += 1
+        elif _is_int(k) or isinstance(k, Tensor) and k.dim() == 0 and not _is_mask(k) and \
+                not (k.dtype.is_floating_point or k.dtype.is_complex):
+            i = int(k)
             n = x.shape[dim]
-            if k < -n or k >= n:
-                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {n}")
-            out.append(int(k))
+            if i < -n or i >= n:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+            basic.append(i)
             dim += 1
         elif isinstance(k, _builtin_slice):
-            step = k.step
-            if step is not None:
-                step = int(step)
-                if step <= 0:
-                    raise ValueError("step must be greater than zero")
-            out.append(_builtin_slice(_idx(k.start), _idx(k.stop), step))
+            step = 1 if k.step is None else _idx(k.step)
+            if step == 0:
+                raise ValueError("slice step cannot be zero")
+            if step < 0:
+                raise ValueError("step must be greater than zero")
+            basic.append(_builtin_slice(_idx(k.start), _idx(k.stop), step))
             dim += 1
+            rdim += 1
         elif isinstance(k, Tensor):
-            if k.dtype in (D.bool_, D.uint8):
+            if _is_mask(k):
                 if k.dtype is D.uint8:
                     import warnings
                     warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
                                   "torch.bool instead.", UserWarning, stacklevel=4)
                 m = k._data.astype(bool)
                 for j in range(m.ndim):
-                    if dim + j < x.ndim and m.shape[j] != x.shape[dim + j]:
+                    if m.shape[j] != x.shape[dim + j]:
                         raise IndexError(f"The shape of the mask {shape_str(m.shape)} at index {j} does not match "
                                          f"the shape of the indexed tensor {shape_str(x.shape)} at index {dim + j}")
-                out.append(m)
+                basic.extend([_builtin_slice(None)] * m.ndim)
+                adv.append((rdim, m, True))
                 dim += m.ndim
+                rdim += m.ndim
             elif k.dtype.is_floating_point or k.dtype.is_complex:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             else:
-                out.append(_check_bounds(k._data.astype(np.int64), x, dim))
+                adv.append((rdim, _check_bounds(k._data.astype(np.int64), x, dim), False))
+                basic.append(_builtin_slice(None))
                 dim += 1
-            advanced = True
-        elif isinstance(k, (list, tuple, np.ndarray)):
-            a = np.asarray(k._data if isinstance(k, Tensor) else k)
-            if a.dtype == object:
-                a = np.asarray([int(v) for v in k])
-            if a.dtype == bool:
-                out.append(a)
-                dim += a.ndim
-            elif a.dtype.kind in "iu":
-                out.append(_check_bounds(a.astype(np.int64), x, dim))
-                dim += 1
-            elif a.size == 0:
-                out.append(a.astype(np.int64))
-                dim += 1
-            else:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            advanced = True
+                rdim += 1
         elif hasattr(k, "__index__"):
-            out.append(k.__index__())
+            i = k.__index__()
+            n = x.shape[dim]
+            if i < -n or i >= n:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+            basic.append(i)
             dim += 1
         else:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              "valid indices (got " + type(k).__name__ + ")")
-    return tuple(out), advanced
+    return tuple(basic), adv
+
+
+def _adv_key(adv, ndim):
+    """The numpy key that applies the advanced indices of ``_split_key`` to the basic view."""
+    key = [_builtin_slice(None)] * ndim
+    drop = set()
+    for rdim, arr, is_mask in adv:
+        key[rdim] = arr
+        if is_mask:
+            drop.update(range(rdim + 1, rdim + arr.ndim))
+    return tuple(k for i, k in enumerate(key) if i not in drop)
+
+
+def _convert_key(key, x):
+    """A numpy key equivalent to PyTorch's ``key`` on ``x`` (ints applied before advanced indices)."""
+    basic, adv = _split_key(key, x)
+    if not adv:
+        return basic, False
+    view = x[basic]
+    view = view if isinstance(view, np.ndarray) else np.asarray(view)
+    return (basic, _adv_key(adv, view.ndim)), True
+
+
+def _unsqueeze_strides(x, basic):
+    """The strides PyTorch gives a basic-indexing view (its unsqueezed dims take size*stride of the next dim)."""
+    it = x.itemsize
+    shape = list(x.shape)
+    strides = [st // it for st in x.strides]
+    out_shape, out_strides = [], []
+    dim = 0
+    for k in basic:
+        if k is None:
+            nxt = shape[dim] * strides[dim] if dim < len(shape) else 1
+            out_shape.append(1)
+            out_strides.append(nxt)
+        elif isinstance(k, _builtin_slice):
+            n = len(range(*k.indices(shape[dim])))
+            out_shape.append(n)
+            out_strides.append(strides[dim] * (k.step or 1))
+            dim += 1
+        else:
+            dim += 1
+    out_shape.extend(shape[dim:])
+    out_strides.extend(strides[dim:])
+    return tuple(out_shape), tuple(out_strides)
+
+
+def _basic_view_array(x, basic):
+    arr = x[basic]
+    if not isinstance(arr, np.ndarray):
+        arr = np.asarray(arr) if Ellipsis in basic else x[basic + (Ellipsis,)]
+    if any(k is None for k in basic) and arr.size:
+        shape, strides = _unsqueeze_strides(x, basic)
+        if shape == arr.shape and tuple(st * arr.itemsize for st in strides) != arr.strides:
+            arr = np.lib.stride_tricks.as_strided(arr, shape=shape,
+                                                  strides=tuple(st * arr.itemsize for st in strides))
+    return arr
 
 
 def _idx(v):
@@ -132,28 +225,83 @@ def _grad_name_basic(npkey):
     return "AliasBackward0"
 
 
+def _basic_getitem(self, basic):
+    r = self._view_of(_basic_view_array(self._data, basic))
+    if needs_grad(self):
+        in_shape = self.shape
+        record(_grad_name_basic(basic) if basic else "AliasBackward0", r, (self,),
+               lambda node, g: (basic_index_backward(g, in_shape, basic),))
+    return r
+
+
 def getitem(self, key):
-    npkey, advanced = _convert_key(key, self._data)
-    if not advanced:
-        arr = self._data[npkey]
-        if not isinstance(arr, np.ndarray):
-            arr = self._data[npkey + (Ellipsis,)] if Ellipsis not in npkey else np.asarray(arr)
-        r = self._view_of(arr)
-        if needs_grad(self):
-            in_shape = self.shape
-            record(_grad_name_basic(npkey) if npkey else "AliasBackward0", r, (self,),
-                   lambda node, g: (basic_index_backward(g, in_shape, npkey),))
-        return r
-    return index_tensor(self, npkey)
+    basic, adv = _split_key(key, self._data)
+    if not adv:
+        return _basic_getitem(self, basic)
+    view = _basic_getitem(self, basic) if any(not (isinstance(k, _builtin_slice) and k == _builtin_slice(None))
+                                              for k in basic) else self
+    return index_tensor(view, _adv_key(adv, view._data.ndim), layout=True)
 
 
-def index_tensor(self, npkey):
+def _advanced_result_strides(x, npkey, res_shape):
+    """Strides of PyTorch's advanced-indexing result: TensorIterator orders dims by the source's strides
+    (indexed dims by the index tensors' strides)."""
+    from .creation import iter_output_strides
+    it = x.itemsize
+    src_strides = [st // it for st in x.strides]
+    arrays = [(i, k) for i, k in enumerate(npkey) if isinstance(k, np.ndarray)]
+    if any(k.dtype == bool for _, k in arrays) or not arrays:
+        return None
+    positions = [i for i, _ in arrays]
+    bshape = np.broadcast_shapes(*(k.shape for _, k in arrays))
+    adjacent = positions == list(range(positions[0], positions[0] + len(positions)))
+    rest = [i for i in range(x.ndim) if i not in positions] + list(range(len(npkey), x.ndim))
+    rest = sorted(set(rest))
+    index_strides = _contiguous_strides(bshape)
+    if adjacent:
+        before = [i for i in rest if i < positions[0]]
+        after = [i for i in rest if i > positions[-1]]
+        src = [src_strides[i] for i in before] + [0] * len(bshape) + [src_strides[i] for i in after]
+        idx = [0] * len(before) + list(index_strides) + [0] * len(after)
+    else:
+        src = [0] * len(bshape) + [src_strides[i] for i in rest]
+        idx = list(index_strides) + [0] * len(rest)
+    if len(src) != len(res_shape):
+        return None
+    return iter_output_strides(res_shape, [src, idx])
+
+
+def _canonical_contiguous(arr):
+    """A C-contiguous array with PyTorch's strides on size-1 dims too (numpy may leave others there)."""
+    want = tuple(st * arr.itemsize for st in _contiguous_strides(arr.shape))
+    if arr.strides != want and arr.size:
+        arr = np.lib.stride_tricks.as_strided(arr, shape=arr.shape, strides=want)
+    return arr
+
+
+def _contiguous_strides(shape):
+    out, acc = [], 1
+    for n in reversed(shape):
+        out.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(out))
+
+
+def index_tensor(self, npkey, layout=False):
     """Advanced indexing (a copy), with IndexBackward0."""
     if not isinstance(npkey, tuple):
         npkey = (npkey,)
     npkey = tuple(k._data if isinstance(k, Tensor) else k for k in npkey)
     res = self._data[npkey]
-    r = _make(np.array(res, copy=True), self.dtype)
+    strides = _advanced_result_strides(self._data, npkey, res.shape) if layout and res.size > 1 else None
+    if strides is not None and strides != _contiguous_strides(res.shape):
+        from .creation import empty_strided
+        out = empty_strided(res.shape, strides, dtype=self.dtype)._data
+        out[...] = res
+        res = out
+    else:
+        res = _canonical_contiguous(np.ascontiguousarray(res))
+    r = _make(res, self.dtype)
     if needs_grad(self):
         in_shape = self.shape
         record("IndexBackward0", r, (self,), lambda node, g: (_index_put_into_zeros(g, in_shape, npkey),))
@@ -189,16 +337,29 @@ def _index_put_into_zeros(g, in_shape, npkey):
 
 
 def setitem(self, key, value):
+    """PyTorch's __setitem__: basic indices make a view, advanced ones then index_put_ into it."""
     from .inplace import apply_inplace
-    npkey, advanced = _convert_key(key, self._data)
+    basic, adv = _split_key(key, self._data)
     if not isinstance(value, Tensor):
-        value = _make(np.asarray(value, dtype=self.dtype._np), self.dtype) if not isinstance(value, (list, tuple)) \
-            else _make(np.asarray(value).astype(self.dtype._np), self.dtype)
-    if not advanced:
-        view = getitem(self, key)
+        with np.errstate(invalid="ignore", over="ignore"):
+            value = _make(np.asarray(value).astype(self.dtype._np), self.dtype)
+    trivial = all(isinstance(k, _builtin_slice) and k == _builtin_slice(None) for k in basic)
+    view = self if trivial and adv else _basic_getitem(self, basic)
+    if not adv:
+        value = _strip_leading_ones(value, view._data.ndim)
+        if value.shape != view.shape:
+            value = value.expand(view.shape)
         copy_(view, value)
         return
-    apply_inplace(self, _index_put_np, npkey, value, False)
+    advkey = _adv_key(adv, view._data.ndim)
+    value = _strip_leading_ones(value, view._data[advkey].ndim)
+    apply_inplace(view, _index_put_np, advkey, value, False)
+
+
+def _strip_leading_ones(value, ndim):
+    while value._data.ndim > ndim and value._data.shape[0] == 1:
+        value = value.squeeze(0)
+    return value
 
 
 def _index_put_np(self, npkey, values, accumulate):
@@ -240,8 +401,8 @@ def _masked_zero(g, npkey):
 
 
 def index_put(input, indices, values, accumulate=False):
-    npkey = tuple(i._data if isinstance(i, Tensor) else i for i in indices)
-    npkey = tuple(k.astype(bool) if k.dtype == np.uint8 else k for k in npkey)
+    npkey = tuple(_builtin_slice(None) if i is None else i._data if isinstance(i, Tensor) else i for i in indices)
+    npkey = tuple(k.astype(bool) if isinstance(k, np.ndarray) and k.dtype == np.uint8 else k for k in npkey)
     if not isinstance(values, Tensor):
         values = _make(np.asarray(values, dtype=input.dtype._np), input.dtype)
     if values.dtype is not input.dtype:
@@ -260,14 +421,12 @@ def index_put_(input, indices, values, accumulate=False):
 def _copy_from(self, src):
     if not isinstance(src, Tensor):
         src = _make(np.asarray(src, dtype=self.dtype._np), self.dtype)
-    try:
-        shape = np.broadcast_shapes(src._data.shape, self._data.shape)
-    except ValueError:
-        shape = None
+    from ._common import check_broadcast
+    check_broadcast(self, src)
+    shape = np.broadcast_shapes(src._data.shape, self._data.shape)
     if shape != self._data.shape:
-        raise RuntimeError(f"The size of tensor a ({self.shape[-1] if self.dim() else 1}) must match the size of "
-                           f"tensor b ({src.shape[-1] if src.dim() else 1}) at non-singleton dimension "
-                           f"{max(self.dim() - 1, 0)}")
+        raise RuntimeError(f"output with shape {shape_str(self._data.shape)} doesn't match the broadcast shape "
+                           f"{shape_str(shape)}")
     arr = np.broadcast_to(src._data, self._data.shape).astype(self.dtype._np, copy=True)
     r = _make(arr, self.dtype)
     if needs_grad(src):
@@ -291,8 +450,15 @@ def copy_(self, src, non_blocking=False):
 
 # ------------------------------------------------------------------ gather / scatter
 def _check_index_dtype(index, name):
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype is not D.int64 and index.dtype is not D.int32:
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+
+
+def _check_scatter_dims(input, index, src, d):
+    if input.dim() and index.dim() != input.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if isinstance(src, Tensor) and src.dim() and index.dim() != src.dim():
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
 
 
 def _full_index(index_arr, d):
@@ -354,6 +520,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     _check_index_dtype(index, "scatter")
     x = input._data.copy()
     d = wrap_dim(dim, max(x.ndim, 1))
+    _check_scatter_dims(input, index, src, d)
     idx = index._data
     if idx.size:
         n = x.shape[d] if x.ndim else 1
@@ -372,7 +539,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     elif reduce == "multiply":
         np.multiply.at(x, coords, np.broadcast_to(vals, idx.shape))
     else:
-        raise RuntimeError(f"reduce argument must be either add or multiply.")
+        raise RuntimeError("reduce argument must be either add or multiply.")
     r = _make(x, input.dtype)
     if needs_grad(input, src) and reduce is None:
         if src is not None:
@@ -400,9 +567,10 @@ def _pad_to(g, shape):
 
 
 def scatter_add(input, dim, index, src):
-    _check_index_dtype(index, "scatter_add")
+    _check_index_dtype(index, "scatter")
     x = input._data.copy()
     d = wrap_dim(dim, max(x.ndim, 1))
+    _check_scatter_dims(input, index, src, d)
     idx = index._data
     if idx.size:
         n = x.shape[d] if x.ndim else 1
@@ -424,8 +592,12 @@ def scatter_add(input, dim, index, src):
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    _check_index_dtype(index, "scatter")
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     x = input._data.copy()
     d = wrap_dim(dim, max(x.ndim, 1))
+    _check_scatter_dims(input, index, src, d)
     idx = index._data
     coords = _full_index(idx, d)
     vals = src._data[tuple(slice(0, s) for s in idx.shape)].astype(x.dtype)
@@ -464,7 +636,9 @@ def index_select(input, dim, index, *, out=None):
     n = x.shape[d] if x.ndim else 1
     if idx.size and (idx.min() < 0 and idx.min() < -n or idx.max() >= n):
         bad = idx[(idx >= n) | (idx < -n)][0]
-        raise IndexError(f"index out of range in self")
+        if bad >= n:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+        raise IndexError("index out of range in self")
     res = np.take(x, idx, axis=d) if x.ndim else x.reshape(1)[idx].reshape(index._data.shape)
     r = _make(res, input.dtype)
     if needs_grad(input):
@@ -535,12 +709,12 @@ def index_fill(input, dim, index, value):
 # ------------------------------------------------------------------ masked ops
 def _check_mask(mask, name):
     if mask.dtype is not D.bool_:
-        if mask.dtype is D.uint8:
+        if mask.dtype is D.uint8 and name != "masked_fill_":
             return
         raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {type_name(mask.dtype)}"
                            if name != "masked_fill_" else
                            f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{type_name(mask.dtype)}")
+                           f"{_C_TYPE_NAMES[mask.dtype.name]}")
 
 
 def masked_fill(input, mask, value):
@@ -700,19 +874,26 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    x = input._data.reshape(-1) if dim is None else input._data
-    if x.size == 0:
+    if dim is None:
+        x = input._data.reshape(-1)
+    else:
+        d = wrap_dim(dim, input.dim())
+        x = np.moveaxis(input._data, d, 0)
+    if x.shape[0] == 0:
         keep = np.zeros(0, bool)
     else:
-        keep = np.concatenate([[True], x[1:] != x[:-1]])
-    u = x[keep]
+        diff = x[1:] != x[:-1]
+        if diff.ndim > 1:
+            diff = diff.reshape(diff.shape[0], -1).any(axis=1)
+        keep = np.concatenate([[True], diff])
+    u = x[keep] if dim is None else np.ascontiguousarray(np.moveaxis(x[keep], 0, d))
     out = [_make(u.copy(), input.dtype)]
     if return_inverse:
         out.append(_make((np.cumsum(keep) - 1).reshape(input._data.shape if dim is None else -1).astype(np.int64),
                          D.int64))
     if return_counts:
         pos = np.flatnonzero(keep)
-        out.append(_make(np.diff(np.append(pos, x.size)).astype(np.int64), D.int64))
+        out.append(_make(np.diff(np.append(pos, x.shape[0])).astype(np.int64), D.int64))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -729,21 +910,22 @@ def argwhere(input):
     return nonzero(input)
 
 
-def take(input, index):
-    flat = input.reshape(-1)
-    n = flat.shape[0]
-    idx = index._data
-    if idx.size and (idx.max() >= n or idx.min() < -n):
-        bad = idx[(idx >= n) | (idx < -n)].reshape(-1)[0]
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return index_tensor(flat, (idx,))
-
-
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
         right = side == "right"
     seq = sorted_sequence._data
     vals = input._data if isinstance(input, Tensor) else np.asarray(input)
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data.astype(np.int64), axis=-1)
+    if seq.ndim > 1 and seq.shape[:-1] != vals.shape[:-1]:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           "dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {shape_str(seq.shape)} and input value tensor {shape_str(vals.shape)}")
     s = "right" if right else "left"
     if seq.ndim == 1:
         res = np.searchsorted(seq, vals, side=s)
@@ -762,6 +944,10 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 
 
 def bincount(input, weights=None, minlength=0):
+    if input.dtype.is_floating_point or input.dtype.is_complex or input.dtype is D.bool_:
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     if input.dim() != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     x = input._data
@@ -771,16 +957,142 @@ def bincount(input, weights=None, minlength=0):
     res = np.bincount(x, weights=w, minlength=minlength)
     if weights is None:
         return _make(res.astype(np.int64), D.int64)
-    dt = weights.dtype if weights.dtype.is_floating_point else D.float64
-    return _make(res.astype(dt._np), dt if weights.dtype in (D.float32, D.float64) else D.float64)
+    dt = weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64
+    return _make(res.astype(dt._np), dt)
 
 
-def histc(input, bins=100, min=0, max=0):
-    x = input._data
-    lo, hi = float(min), float(max)
+def _histogram_range(x, lo, hi, name):
+    if lo > hi:
+        raise RuntimeError(f"{name}: max must be larger than min")
     if lo == hi and x.size:
         lo, hi = float(x.min()), float(x.max())
     if lo == hi:
         lo, hi = lo - 1, hi + 1
-    res, _ = np.histogram(x, bins=bins, range=(lo, hi))
-    return _make(res.astype(input.dtype._np), input.dtype)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"{name}: range of [{lo:g}, {hi:g}] is not finite")
+    return lo, hi
+
+
+def _check_histogram_input(input):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{type_name(input.dtype)}\'')
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    """Counts in ``bins`` equal-width bins over [min, max] (the data's range when both are 0)."""
+    _check_histogram_input(input)
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    x = input._data
+    lo, hi = _histogram_range(x, float(min), float(max), "torch.histc")
+    edges = np.linspace(lo, hi, bins + 1).astype(x.dtype)
+    res = _bin_counts(x.reshape(-1), edges, None)
+    r = _make(res.astype(input.dtype._np), input.dtype)
+    if out is not None:
+        from .conversion import copy_into_out
+        return copy_into_out(out, r)
+    return r
+
+
+def _bin_counts(x, edges, w):
+    """Counts (or weight sums) per bin; values equal to the last edge fall in the last bin, outside ones drop."""
+    x = x.astype(np.float64)
+    e = edges.astype(np.float64)
+    inside = (x >= e[0]) & (x <= e[-1])
+    idx = np.searchsorted(e, x[inside], side="right") - 1
+    idx = np.minimum(idx, len(e) - 2)
+    weights = None if w is None else w.reshape(-1)[inside].astype(np.float64)
+    return np.bincount(idx, weights=weights, minlength=len(e) - 1)[:len(e) - 1]
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """torch.histogram: (hist, bin_edges) for ``bins`` equal-width bins or the given bin edges."""
+    _check_histogram_input(input)
+    x = input._data
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(x.dtype)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        lo, hi = (0.0, 0.0) if range is None else (float(range[0]), float(range[1]))
+        lo, hi = _histogram_range(x, lo, hi, "torch.histogram()")
+        edges = np.linspace(lo, hi, bins + 1).astype(x.dtype)
+    hist = _bin_counts(x.reshape(-1), edges, None if weight is None else weight._data)
+    if density:
+        widths = np.diff(edges.astype(np.float64))
+        total = hist.sum()
+        hist = hist / (total * widths) if total else hist * np.nan
+    return histogram_ret(_make(hist.astype(x.dtype), input.dtype), _make(edges.copy(), input.dtype))
+
+
+def _tri_indices(row, col, offset, dtype, name, lower):
+    from .. import _dtype as _D
+    dtype = dtype or _D.int64
+    if dtype not in (_D.int64, _D.int32):
+        raise NotImplementedError(f'"{name}" not implemented for \'{type_name(dtype)}\'')
+    r, c = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
+    return _make(np.stack([r, c]).astype(dtype._np).reshape(2, -1), dtype)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(row, col, offset, dtype, "tril_indices", True)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(row, col, offset, dtype, "triu_indices", False)
+
+
+def take(input, index):
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {type_name(index.dtype)}")
+    flat = input.reshape(-1)
+    n = flat.shape[0]
+    idx = index._data
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = idx[(idx >= n) | (idx < -n)].reshape(-1)[0]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return index_tensor(flat, (idx,))
+
+
+def _put(input, index, source, accumulate):
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {type_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{type_name(input.dtype)} and source.dtype = {type_name(source.dtype)}")
+    if index.numel() != source.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    n = input.numel()
+    idx = index._data.reshape(-1)
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = idx[(idx >= n) | (idx < -n)].reshape(-1)[0]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    flat = input._data.reshape(-1).copy()
+    vals = source._data.reshape(-1)
+    if accumulate:
+        np.add.at(flat, idx, vals)
+    else:
+        flat[idx] = vals
+    r = _make(flat.reshape(input._data.shape), input.dtype)
+    if needs_grad(input, source):
+        def backward(node, g):
+            ix = node.saved(0)
+            gi = g if accumulate else g.reshape(-1).index_fill(0, ix.reshape(-1), 0).reshape(g.shape)
+            gs = g.reshape(-1)[ix.reshape(-1)].reshape(source.shape) if source.requires_grad else None
+            return gi, gs
+        record("PutBackward0", r, (input, source), backward, (index,))
+    return r
+
+
+def put(input, index, source, accumulate=False):
+    """Out-of-place put_: writes ``source`` at the flat positions ``index`` of a copy of ``input``."""
+    return _put(input, index, source, accumulate)
+
+
+def put_(input, index, source, accumulate=False):
+    from .inplace import apply_inplace
+    return apply_inplace(input, _put, index, source, accumulate)
+
+
+Tensor.put_ = put_
