@@ -114,3 +114,15 @@ def test_parameters_to_vector_grad_flows():
     vec = tnn.utils.parameters_to_vector(lin.parameters())
     (vec * vec).sum().backward()
     np.testing.assert_allclose(lin.weight.grad.numpy(), 2 * lin.weight.detach().numpy())
+
+
+def test_modules_utils_tuple_helpers():
+    from tritongrad.nn.modules import utils as U
+    from torch.nn.modules import utils as TU
+    for name in ("_single", "_pair", "_triple", "_quadruple"):
+        for v in (3, [1, 2], (4, 5, 6)):
+            assert getattr(U, name)(v) == getattr(TU, name)(v)
+    assert U._reverse_repeat_tuple((1, 2, 3), 2) == TU._reverse_repeat_tuple((1, 2, 3), 2)
+    assert U._list_with_default([None, 3], (2, 5, 6)) == TU._list_with_default([None, 3], (2, 5, 6))
+    assert U._list_with_default(7, (2, 5)) == TU._list_with_default(7, (2, 5))
+    from tritongrad.nn.common_types import _size_2_t  # noqa: F401
