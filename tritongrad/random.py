@@ -1,14 +1,24 @@
 """torch.random: the default CPU generator and its seeding and state functions."""
 import contextlib
+import threading
 import warnings
 
 from ._random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
                       set_rng_state)
 
-__all__ = ["manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "fork_rng",
-           "default_generator", "Generator"]
+__all__ = ["set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed", "fork_rng",
+           "thread_safe_generator"]
 
 _fork_rng_warned_already = False
+
+# DataLoader thread workers store their own Generator here (``_thread_local.generator = g``)
+_thread_local = threading.local()
+
+
+def thread_safe_generator():
+    """The calling DataLoader thread worker's own Generator, or None in the main thread and in process
+    workers (so that random functions given it fall back to the default generator)."""
+    return getattr(_thread_local, "generator", None)
 
 
 @contextlib.contextmanager

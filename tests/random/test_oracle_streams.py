@@ -729,3 +729,19 @@ def test_normal_and_bernoulli_with_grad_inputs_have_zero_gradients():
 def test_non_finite_parameters(call, n):
     seed_both(23)
     both(lambda: eval(f"torch.empty({n}).{call}"), lambda: eval(f"empty(({n},), D.float32).{call}"))
+
+
+def test_torch_random_module_surface():
+    import threading
+    from tritongrad import random as tg_random
+    assert sorted(tg_random.__all__) == sorted(torch.random.__all__)
+    assert tg_random.thread_safe_generator() is torch.random.thread_safe_generator() is None
+    seen = []
+
+    def worker():
+        tg_random._thread_local.generator = R.Generator().manual_seed(3)
+        seen.append(tg_random.thread_safe_generator())
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    assert isinstance(seen[0], R.Generator) and tg_random.thread_safe_generator() is None
