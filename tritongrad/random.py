@@ -3,7 +3,9 @@ import contextlib
 import threading
 import warnings
 
-from ._random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
+# torch.random.Generator and torch.random.default_generator are the same objects as torch.Generator and
+# torch.default_generator
+from ._random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,  # noqa: F401
                       set_rng_state)
 
 __all__ = ["set_rng_state", "get_rng_state", "manual_seed", "seed", "initial_seed", "fork_rng",
