@@ -488,3 +488,38 @@ def test_empty_batch():
         assert tuple(out_g.shape) == tuple(out_t.shape)
         out_g.sum().backward()
         assert tuple(xg.grad.shape) == (0, 3, 8, 8)
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=3, output_size=(5, 4)), dict(kernel_size=(2, 3), output_size=(9, 3)),
+                                dict(kernel_size=2, output_ratio=(0.5, 0.7)), dict(kernel_size=2, output_size=1)])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_fractional_max_pool2d(kw, dtype):
+    torch.manual_seed(21)
+    x = rand(2, 3, 11, 9, dtype=dtype)
+    samples = torch.rand(2, 3, 2, dtype=dtype)
+    check(lambda x: F.fractional_max_pool2d(x, return_indices=True, _random_samples=samples, **kw),
+          lambda x: TF.fractional_max_pool2d(x, return_indices=True, _random_samples=tg.tensor(samples.numpy()), **kw),
+          x, tol=1e-6)
+
+
+def test_fractional_max_pool_rng_3d_and_module():
+    x = torch.randn(2, 3, 11, 9)
+    torch.manual_seed(0)
+    tg.manual_seed(0)
+    close(TF.fractional_max_pool2d(to_tg(x), 2, output_size=5), F.fractional_max_pool2d(x, 2, output_size=5))
+    x3 = torch.randn(2, 3, 7, 6, 5, dtype=torch.float64, requires_grad=True)
+    samples = torch.rand(2, 3, 3, dtype=torch.float64)
+    check(lambda x: F.fractional_max_pool3d(x, 2, output_size=(4, 3, 3), return_indices=True, _random_samples=samples),
+          lambda x: TF.fractional_max_pool3d(x, 2, output_size=(4, 3, 3), return_indices=True,
+                                             _random_samples=tg.tensor(samples.numpy())), x3)
+    assert repr(tnn.FractionalMaxPool2d(3, output_size=5)) == repr(torch.nn.FractionalMaxPool2d(3, output_size=5))
+    for ctor in (lambda nn: nn.FractionalMaxPool2d(3), lambda nn: nn.FractionalMaxPool2d(3, output_ratio=1.5),
+                 lambda nn: nn.FractionalMaxPool2d(3, output_size=2, output_ratio=0.5)):
+        assert _err(lambda: ctor(tnn)) == _err(lambda: ctor(torch.nn))
+    xb = torch.randn(2, 3, 9, 8)
+    for case in (lambda m, t, x: m.fractional_max_pool2d(x, 3), lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=9),
+                 lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=(7, 8)),
+                 lambda m, t, x: m.fractional_max_pool2d(x, 3, output_ratio=0.5),
+                 lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=2, _random_samples=t.rand(2, 2, 2))):
+        assert _err(lambda: case(TF, tg, to_tg(xb))) == _err(lambda: case(F, torch, xb))
+    assert tuple(TF.lp_pool3d(tg.randn(1, 2, 4, 5, 6), 2, 2).shape) == (1, 2, 2, 2, 3)

@@ -24,8 +24,13 @@ __all__ = [
     "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
     "lp_pool1d", "lp_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
     "unfold", "fold", "pad", "pixel_shuffle", "pixel_unshuffle", "grid_sample", "affine_grid",
-    "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle", "native_channel_shuffle",
+    "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle", "native_channel_shuffle", "lp_pool3d",
+    "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d_with_indices", "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES",
 ]
+
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -900,6 +905,16 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return (out.sign() * out.abs().relu()).mul(kw * kh).pow(1.0 / norm_type)
 
 
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Applies a 3D power-average pooling over an input signal composed of several input planes."""
+    kd, kw, kh = _ntuple(kernel_size, 3)
+    if stride is not None:
+        out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg_pool3d(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kd * kw * kh).pow(1.0 / norm_type)
+
+
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """Applies a 1D power-average pooling over an input signal composed of several input planes."""
     if stride is not None:
@@ -1589,3 +1604,107 @@ def channel_shuffle(input, groups):
 
 
 native_channel_shuffle = channel_shuffle
+
+
+# ------------------------------------------------------------------------------------ fractional max pooling
+def _fractional_starts(samples, in_size, out_size, pool, dt):
+    """Window starts (…, out_size) of PyTorch's pseudo-random interval sequence, in the input's precision."""
+    seq = np.empty(samples.shape + (out_size,), dtype=np.int64)
+    if out_size > 1:
+        alpha = dt.type(in_size - pool) / dt.type(out_size - 1)
+        i = np.arange(out_size - 1, dtype=dt)
+        u = samples.astype(dt)[..., None]
+        seq[..., :-1] = ((i + u) * alpha).astype(np.int64) - (u * alpha).astype(np.int64)
+    seq[..., -1] = in_size - pool
+    return seq
+
+
+def _fractional_max_pool(input, kernel_size, output_size, samples, nd, name):
+    k = _ntuple(kernel_size, nd)
+    o = tuple(int(v) for v in _ntuple(output_size, nd))
+    x = input.unsqueeze(0) if input.dim() == nd + 1 else input
+    n, c = x.shape[:2]
+    in_sp = tuple(x.shape[2:])
+    if samples.shape[1] != c:
+        raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
+    for dim_name, oo, kk, L in zip(("time", "height", "width")[3 - nd:], o, k, in_sp):
+        if oo + kk - 1 > L:
+            raise RuntimeError(f"{name}(): pool {dim_name} {kk} too large relative to input {dim_name} {L}")
+    dt = _compute_dtype(x.dtype._np)
+    # PyTorch draws the width interval from sample 0 and the height one from sample 1 (2-D); t, h, w in 3-D
+    order = (1, 0) if nd == 2 else (0, 1, 2)
+    starts = [_fractional_starts(samples._data[:, :, j], L, oo, kk, dt) for j, L, oo, kk in zip(order, in_sp, o, k)]
+    xf = x._data.reshape(n, c, _prod(in_sp))
+    floating = xf.dtype.kind in "fc" or str(xf.dtype) in ("bfloat16",)
+
+    def flat_of(kidx):
+        flat = np.zeros((n, c) + o, dtype=np.int64)
+        for d, (st, kd) in enumerate(zip(starts, kidx)):
+            shape = [n, c] + [1] * nd
+            shape[2 + d] = o[d]
+            flat = flat * in_sp[d] + (st + kd).reshape(shape)
+        return flat
+
+    idx = flat_of((0,) * nd)
+    best = np.full((n, c) + o, -np.inf if floating else np.iinfo(xf.dtype).min, dtype=xf.dtype)
+    for kidx in np.ndindex(*k):
+        pos = flat_of(kidx)
+        v = np.take_along_axis(xf, pos.reshape(n, c, -1), axis=2).reshape(pos.shape)
+        upd = v > best
+        if floating:
+            upd |= np.isnan(v)
+        best = np.where(upd, v, best)
+        idx = np.where(upd, pos, idx)
+    out = _gather_op(x, idx, nd, f"FractionalMaxPool{nd}DBackward0", f"FractionalMaxPool{nd}DBackwardBackward0",
+                     per_plane=True)
+    indices = Tensor._make(idx)
+    if input.dim() == nd + 1:
+        return out.squeeze(0), indices.squeeze(0)
+    return out, indices
+
+
+def _fractional_args(input, kernel_size, output_size, output_ratio, _random_samples, nd, name):
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    if output_size is None:
+        if len(output_ratio) > nd:
+            raise ValueError(f"{name} requires output_ratio to either be a single Int or tuple of Ints.")
+        ratio = tuple(output_ratio) * (nd if len(output_ratio) == 1 else 1)
+        output_size = [int(input.size(-nd + i) * ratio[i]) for i in range(nd)]
+    if _random_samples is None:
+        from .. import rand
+        n_batch = 1 if input.dim() == nd + 1 else input.size(0)
+        _random_samples = rand(n_batch, input.size(-nd - 1), nd, dtype=input.dtype)
+    return output_size, _random_samples
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    """2D fractional max pooling (pseudo-random window starts) returning (output, indices)."""
+    output_size, samples = _fractional_args(input, kernel_size, output_size, output_ratio, _random_samples, 2,
+                                            "fractional_max_pool2d")
+    return _fractional_max_pool(input, kernel_size, output_size, samples, 2, "fractional_max_pool2d")
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Applies 2D fractional max pooling (Graham, 2014) over an input signal composed of several input planes."""
+    out, idx = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio, False,
+                                                  _random_samples)
+    return (out, idx) if return_indices else out
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    """3D fractional max pooling (pseudo-random window starts) returning (output, indices)."""
+    output_size, samples = _fractional_args(input, kernel_size, output_size, output_ratio, _random_samples, 3,
+                                            "fractional_max_pool3d")
+    return _fractional_max_pool(input, kernel_size, output_size, samples, 3, "fractional_max_pool3d")
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Applies 3D fractional max pooling over an input signal composed of several input planes."""
+    out, idx = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio, False,
+                                                  _random_samples)
+    return (out, idx) if return_indices else out
