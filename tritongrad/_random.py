@@ -866,7 +866,8 @@ def _random_from_to_values(gen, n, dtype, rng, base):
 
 def _int64_to_dtype(v, dtype):
     if dtype.is_floating_point:
-        return _to_dtype(v.astype(_f64), dtype) if dtype is not D.float32 else v.astype(_f32)
+        # C++ converts an int64 to Half/BFloat16 through float (one rounding each step)
+        return v.astype(_f64) if dtype is D.float64 else v.astype(_f32).astype(dtype._np)
     if dtype is D.bool_:
         return v != 0
     return v.astype(dtype._np)
