@@ -886,3 +886,25 @@ def test_differentiable_multi_step_matches_torch(name, kwargs):
         assert (g_grad is None) == (t_grad is None)
         if t_grad is not None:
             np.testing.assert_allclose(g_grad, t_grad, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name,kwargs", [c for c in CASES if c[0] not in ("LBFGS",)][::2],
+                         ids=[_case_id(c) for c in [c for c in CASES if c[0] not in ("LBFGS",)][::2]])
+def test_tensor_op_update_path_matches_torch(name, kwargs, monkeypatch):
+    """The tensor-op update (used for differentiable=True and for parameters outside the CPU) follows the
+    same trajectories as the numpy one when forced on CPU parameters."""
+    import tritongrad.optim.optimizer as optimizer_module
+    import sys
+    module = sys.modules[getattr(tg_optim, name)._update_group.__module__]
+    monkeypatch.setattr(module, "_use_tensor_ops", lambda group, params: True)
+    assert optimizer_module._use_tensor_ops({"differentiable": False}, []) is False
+    torch_params, tg_params, torch_opt, tg_opt, data = _pair(name, kwargs, np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(20):
+            _set_grads_from_loss(torch_params, tg_params, data, np.float64)
+            torch_opt.step()
+            tg_opt.step()
+    for t_param, g_param in zip(torch_params, tg_params):
+        np.testing.assert_allclose(g_param._data, t_param.detach().numpy(), rtol=1e-6, atol=1e-9)
+    _assert_same_state(torch_opt, tg_opt, dict(rtol=1e-6, atol=1e-9))

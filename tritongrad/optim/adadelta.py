@@ -1,7 +1,7 @@
 """torch.optim.Adadelta."""
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
-                        _scalar_state, _step_to_tensor, _zeros_like)
+                        _scalar_state, _step_to_tensor, _use_tensor_ops, _zeros_like)
 
 __all__ = ["Adadelta"]
 
@@ -50,8 +50,8 @@ class Adadelta(Optimizer):
                 state["step"] = _scalar_state(0.0)
                 state["square_avg"] = _zeros_like(p)
                 state["acc_delta"] = _zeros_like(p)
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         lr = _hyper(group["lr"])
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         for p in params:
@@ -86,8 +86,9 @@ class Adadelta(Optimizer):
             state["square_avg"]._vc[0] += 2
             state["acc_delta"]._vc[0] += 2
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         lr = _hyper(group["lr"])
         rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
         for p in params:

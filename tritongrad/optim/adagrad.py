@@ -4,7 +4,7 @@ import numpy as np
 from . import _array_ops as A
 from .._tensor import Tensor
 from .optimizer import (Optimizer, _check_fused, _check_lr, _hyper, _increment, _no_complex, _real_view, _scalar_state,
-                        _step_to_tensor, _value)
+                        _step_to_tensor, _use_tensor_ops, _value)
 
 __all__ = ["Adagrad"]
 
@@ -82,8 +82,8 @@ class Adagrad(Optimizer):
             state = self.state[p]
             if len(state) == 0:
                 self._fill_state(state, group, p, self.defaults["initial_accumulator_value"])
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         lr = _hyper(group["lr"])
         weight_decay, lr_decay, eps = group["weight_decay"], group["lr_decay"], group["eps"]
         for p in params:
@@ -107,8 +107,9 @@ class Adagrad(Optimizer):
             A.addcdiv_(param, grad, std, work, value=-clr)
             p._vc[0] += 1
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         lr = _hyper(group["lr"])
         weight_decay, lr_decay, eps = group["weight_decay"], group["lr_decay"], group["eps"]
         for p in params:

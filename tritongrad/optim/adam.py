@@ -5,7 +5,7 @@ from .._ops import TORCH_FUNCTIONS as _TORCH_FUNCTIONS
 from .._tensor import Tensor
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _hyper, _increment, _real_view, _scalar_state, _step_to_tensor,
-                        _value, _zeros_like)
+                        _use_tensor_ops, _value, _zeros_like)
 
 __all__ = ["Adam"]
 
@@ -95,11 +95,10 @@ class Adam(Optimizer):
         params = self._params_with_grad(
             group, "Adam does not support sparse gradients, please consider SparseAdam instead")
         states = [self._init_state(group, p) for p in params]
-        if group["differentiable"]:
-            for state in states:
-                if state["step"].requires_grad:
-                    raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
-            return self._update_group_differentiable(group, params, states)
+        if group["differentiable"] and any(state["step"].requires_grad for state in states):
+            raise RuntimeError("`requires_grad` is not supported for `step` in differentiable mode")
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params, states)
         beta1, beta2 = (_hyper(b) for b in group["betas"])
         lr = _hyper(group["lr"])
         weight_decay = _hyper(group["weight_decay"])
@@ -145,9 +144,9 @@ class Adam(Optimizer):
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
 
-    def _update_group_differentiable(self, group, params, states):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``): bias corrections are
-        0-d tensors of the ``step`` dtype and the step is folded into the denominator, as in PyTorch."""
+    def _update_group_tensor_ops(self, group, params, states):
+        """The update with tensor ops. With ``differentiable=True`` autograd records it, the bias corrections
+        are 0-d tensors of the ``step`` dtype and the step is folded into the denominator, as in PyTorch."""
         beta1, beta2 = group["betas"]
         lr, weight_decay, eps = group["lr"], group["weight_decay"], group["eps"]
         for p, state in zip(params, states):
@@ -167,6 +166,19 @@ class Adam(Optimizer):
                 exp_avg_sq.lerp_(grad.square(), 1 - beta2)
             else:
                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=_hyper(1 - beta2))
+            if not group["differentiable"]:
+                # the plain path: bias corrections are Python floats, as for CPU tensors
+                step = _value(step_t)
+                bias_correction2_sqrt = (1 - _hyper(beta2) ** step) ** 0.5
+                step_size = _hyper(lr) / (1 - _hyper(beta1) ** step)
+                if group["amsgrad"]:
+                    state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
+                    second_moment = state["max_exp_avg_sq"]
+                else:
+                    second_moment = exp_avg_sq
+                denom = (second_moment.sqrt() / bias_correction2_sqrt).add_(eps)
+                p.addcdiv_(exp_avg, denom, value=-step_size)
+                continue
             step = step_t
             bias_correction1 = 1 - beta1 ** (step.clone() if isinstance(beta1, Tensor) and beta1.requires_grad
                                              else step)

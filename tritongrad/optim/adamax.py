@@ -4,7 +4,7 @@ import numpy as np
 from .._ops import TORCH_FUNCTIONS as _TORCH_FUNCTIONS
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _no_complex,
-                        _real_view, _scalar_state, _step_to_tensor, _value, _zeros_like)
+                        _real_view, _scalar_state, _step_to_tensor, _use_tensor_ops, _value, _zeros_like)
 
 __all__ = ["Adamax"]
 
@@ -55,8 +55,8 @@ class Adamax(Optimizer):
                 state["step"] = _scalar_state(0.0)
                 state["exp_avg"] = _zeros_like(p)
                 state["exp_inf"] = _zeros_like(p)
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay = group["eps"], group["weight_decay"]
@@ -85,8 +85,9 @@ class Adamax(Optimizer):
             state["exp_avg"]._vc[0] += 1
             state["exp_inf"]._vc[0] += 2
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay = group["eps"], group["weight_decay"]

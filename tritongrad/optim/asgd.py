@@ -4,7 +4,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
-                        _scalar_dtype, _scalar_state, _step_to_tensor, _value, _zeros_like)
+                        _scalar_dtype, _scalar_state, _step_to_tensor, _use_tensor_ops, _value, _zeros_like)
 
 __all__ = ["ASGD"]
 
@@ -61,8 +61,8 @@ class ASGD(Optimizer):
                 state["eta"] = Tensor._make(np.array(_hyper(group["lr"]), dtype=_scalar_dtype()._np))
                 state["mu"] = _scalar_state(1.0)
                 state["ax"] = _zeros_like(p)
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         lr = _hyper(group["lr"])
         lambd, alpha, t0, weight_decay = group["lambd"], group["alpha"], group["t0"], group["weight_decay"]
         for p in params:
@@ -94,8 +94,9 @@ class ASGD(Optimizer):
             _assign_scalar(state["eta"], lr / ((1 + lambd * lr * step) ** alpha))
             _assign_scalar(state["mu"], 1 / max(1, step - t0))
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         lr = _hyper(group["lr"])
         lambd, alpha, t0, weight_decay = group["lambd"], group["alpha"], group["t0"], group["weight_decay"]
         for p in params:

@@ -1,7 +1,7 @@
 """torch.optim.NAdam: Adam with Nesterov momentum (and optional decoupled weight decay)."""
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_betas, _check_capturable, _check_lr, _hyper, _increment, _no_complex,
-                        _real_view, _scalar_state, _step_to_tensor, _value, _zeros_like)
+                        _real_view, _scalar_state, _step_to_tensor, _use_tensor_ops, _value, _zeros_like)
 
 __all__ = ["NAdam"]
 
@@ -59,8 +59,8 @@ class NAdam(Optimizer):
                 state["mu_product"] = _scalar_state(1.0)
                 state["exp_avg"] = _zeros_like(p)
                 state["exp_avg_sq"] = _zeros_like(p)
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
@@ -103,8 +103,9 @@ class NAdam(Optimizer):
             state["exp_avg"]._vc[0] += 1
             state["exp_avg_sq"]._vc[0] += 2
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         beta1, beta2 = group["betas"]
         lr = _hyper(group["lr"])
         eps, weight_decay, momentum_decay = group["eps"], group["weight_decay"], group["momentum_decay"]
@@ -127,7 +128,14 @@ class NAdam(Optimizer):
             mu_product *= mu
             exp_avg.lerp_(grad, 1 - beta1)
             exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-            denom = exp_avg_sq.div(bias_correction2).sqrt().add(eps)
+            denom = exp_avg_sq.div(bias_correction2).sqrt()
+            if not group["differentiable"]:
+                mu_product_next = _value(mu_product) * mu_next
+                denom.add_(eps)
+                p.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - _value(mu_product)))
+                p.addcdiv_(exp_avg, denom, value=(-lr * mu_next) / (1.0 - mu_product_next))
+                continue
+            denom = denom.add(eps)
             mu_product_next = mu_product * mu_next
             grad = grad * (-lr * (1.0 - mu) / (1.0 - mu_product))
             exp_avg = exp_avg * (-lr * mu_next / (1.0 - mu_product_next))

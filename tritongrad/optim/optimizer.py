@@ -175,6 +175,12 @@ def _check_capturable(group, p, what="params and state_steps", supports_xla=True
         raise AssertionError(f"If capturable=True, {what} must be on supported devices: {devices}.")
 
 
+def _use_tensor_ops(group, params):
+    """Whether a group takes the tensor-op update: for ``differentiable=True`` (autograd must see it) and for
+    parameters whose memory numpy cannot reach (not on the CPU)."""
+    return bool(group.get("differentiable")) or any(p.device.type != "cpu" for p in params)
+
+
 def _cpu_arrays(optimizer_name, p):
     if p.device.type != "cpu":
         raise NotImplementedError(f"tritongrad's {optimizer_name} only updates CPU parameters, got one on {p.device}")
@@ -486,7 +492,6 @@ class Optimizer:
         for p in group["params"]:
             if p.grad is None:
                 continue
-            _cpu_arrays(type(self).__name__, p)
             if sparse_message is not None and getattr(p.grad, "is_sparse", False):
                 raise RuntimeError(sparse_message)
             out.append(p)

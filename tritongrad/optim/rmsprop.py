@@ -1,7 +1,7 @@
 """torch.optim.RMSprop (optionally centered, with momentum)."""
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _check_nonneg, _hyper, _increment, _no_complex,
-                        _real_view, _scalar_state, _step_to_tensor, _zeros_like)
+                        _real_view, _scalar_state, _step_to_tensor, _use_tensor_ops, _zeros_like)
 
 __all__ = ["RMSprop"]
 
@@ -58,8 +58,8 @@ class RMSprop(Optimizer):
     def _update_group(self, group):
         params = self._params_with_grad(group, "RMSprop does not support sparse gradients")
         states = [self._init_state(group, p) for p in params]
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         lr = _hyper(group["lr"])
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
         weight_decay = group["weight_decay"]
@@ -98,8 +98,9 @@ class RMSprop(Optimizer):
                 A.addcdiv_(param, grad, avg, work, value=-lr)
             p._vc[0] += 1
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         lr = _hyper(group["lr"])
         alpha, eps, momentum, weight_decay = group["alpha"], group["eps"], group["momentum"], group["weight_decay"]
         for p in params:

@@ -4,7 +4,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import _array_ops as A
 from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
-                        _scalar_state, _step_to_tensor, _zeros_like)
+                        _scalar_state, _step_to_tensor, _use_tensor_ops, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -51,8 +51,8 @@ class Rprop(Optimizer):
                 lr = _hyper(group["lr"])
                 fill = complex(lr, lr) if p.is_complex() else lr
                 state["step_size"] = Tensor._make(np.full_like(p.grad._data, fill), p.grad.dtype)
-        if group["differentiable"]:
-            return self._update_group_differentiable(group, params)
+        if _use_tensor_ops(group, params):
+            return self._update_group_tensor_ops(group, params)
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         for p in params:
@@ -82,8 +82,9 @@ class Rprop(Optimizer):
             state["step_size"]._vc[0] += 2
             state["prev"]._vc[0] += 1
 
-    def _update_group_differentiable(self, group, params):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group, params):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         for p in params:

@@ -1,7 +1,7 @@
 """torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
 from . import _array_ops as A
 from .._tensor import Tensor
-from .optimizer import Optimizer, _check_fused, _hyper
+from .optimizer import Optimizer, _check_fused, _hyper, _use_tensor_ops
 
 __all__ = ["SGD"]
 
@@ -50,8 +50,8 @@ class SGD(Optimizer):
     _supports_differentiable = True
 
     def _update_group(self, group):
-        if group["differentiable"]:
-            return self._update_group_differentiable(group)
+        if _use_tensor_ops(group, [p for p in group["params"] if p.grad is not None]):
+            return self._update_group_tensor_ops(group)
         lr = _hyper(group["lr"])
         momentum = group["momentum"]
         dampening = group["dampening"]
@@ -78,8 +78,9 @@ class SGD(Optimizer):
             A.add_(param, grad, work, alpha=-lr)
             p._vc[0] += 1
 
-    def _update_group_differentiable(self, group):
-        """The update with tensor ops, recorded by autograd (``differentiable=True``)."""
+    def _update_group_tensor_ops(self, group):
+        """The update with tensor ops: recorded by autograd with ``differentiable=True``, and the path for
+        parameters outside the CPU."""
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         weight_decay = group["weight_decay"]
         for p in group["params"]:
