@@ -584,3 +584,18 @@ def test_double_backward_custom_nodes(which):
     sg = tg.autograd.grad(sum((g * g).sum() for g in gg), (xg, wg))
     for a, b in zip(sg, st):
         close(a, b, 1e-6, 1e-8)
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "gelu", "elu", "hardtanh", "softplus", "threshold", "celu",
+                                  "selu", "relu6", "hardswish", "logsigmoid", "softshrink", "hardshrink"])
+def test_first_derivative_node_with_create_graph(name):
+    args = (0.1, 0.0) if name == "threshold" else ()
+    x = randn(6, seed=95).requires_grad_()
+    xg = to_tg(x)
+    (gt,) = torch.autograd.grad(getattr(F, name)(x, *args).sum(), x, create_graph=True)
+    (gg,) = tg.autograd.grad(getattr(TF, name)(xg, *args).sum(), xg, create_graph=True)
+    assert node_name(gg) == node_name(gt)
+    assert gg.requires_grad == gt.requires_grad
+    (g2t,) = torch.autograd.grad((gt * gt).sum(), x)
+    (g2g,) = tg.autograd.grad((gg * gg).sum(), xg)
+    close(g2g, g2t, 1e-6, 1e-8)

@@ -53,11 +53,33 @@ def _custom(name, out, inputs, backward, saved=()):
     return out
 
 
+_DOUBLE_BACKWARD_NAMES = {"CeluBackward0": "EluBackwardBackward0", "SiluBackward0": None, "MishBackward0": None,
+                          "HardsigmoidBackward0": None}
+
+
 def _pointwise(name, input, np_fn, backward):
-    """An elementwise op with its own node; ``backward(g, x)`` gets the saved input (a tritongrad tensor)."""
+    """An elementwise op with its own node; ``backward(g, x)`` gets the saved input (a tritongrad tensor).
+
+    With ``create_graph``, the first derivative is presented as PyTorch's ``<Op>BackwardBackward0`` node over
+    (the formula's graph, input): same name, and it requires grad whenever the input does, as in PyTorch."""
     _check_tensor(input, name[:-len("Backward0")].lower())
     out = _wrap(np_fn(_cnp(input)), input.dtype)
-    return _custom(name, out, (input,), lambda node, g: (backward(g, node.saved(0)),), (input,))
+    if name.endswith("Backward0"):
+        double_name = _DOUBLE_BACKWARD_NAMES.get(name, name[:-len("0")] + "Backward0")
+    else:
+        double_name = None
+
+    def node_backward(node, g):
+        x = node.saved(0)
+        r = backward(g, x)
+        if double_name is None or not grad_mode._state[0] or not needs_grad(g, x):
+            return (r,)
+        first = r.detach()
+        # the x-dependence of the derivative (if any) is inside r's own graph; the direct edge carries zeros
+        record(double_name, first, (r, x), lambda n2, gg: (gg, tg.zeros_like(x)))
+        return (first,)
+
+    return _custom(name, out, (input,), node_backward, (input,))
 
 
 def _inplace_from(input, result):
