@@ -373,3 +373,23 @@ def test_convolutional_model_events_match_pytorch():
             conv = conv.cpu_children[0] if conv.cpu_children else None
         return forward, backward, chain[:4]
     assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
+
+
+def test_module_events_numbering_and_nesting_match_pytorch():
+    def run(lib, profiler_module):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(4, 3), lib.nn.ReLU(), lib.nn.Linear(3, 2))
+        head = lib.nn.Linear(2, 2)
+        x = lib.ones(5, 4)
+        with profiler_module.profile(with_stack=True) as prof:
+            head(model(x))
+            model(x)
+        found = []
+        for event in prof.function_events:
+            if event.name.startswith("nn.Module: "):
+                parent = event.cpu_parent
+                while parent is not None and not parent.name.startswith("nn.Module: "):
+                    parent = parent.cpu_parent
+                found.append((event.name, parent.name if parent else None))
+        return found
+    assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
