@@ -1107,9 +1107,16 @@ def geometric_(self, p, *, generator=None):
 
 
 def _double_to_int(v, dtype):
+    """static_cast from double as x86 code does it: int64 directly; narrower types through a 32-bit
+    conversion, which yields INT32_MIN for values outside the int32 range, then wrap."""
     if dtype is D.bool_:
         return v != 0
-    return v.astype(_i64).astype(dtype._np) if dtype is not D.int64 else v.astype(_i64)
+    if dtype is D.int64:
+        return v.astype(_i64)
+    fits = np.isfinite(v) & (v > -2.0 ** 31 - 1) & (v < 2.0 ** 31)
+    i32 = np.where(fits, v, 0).astype(np.int32)
+    i32[~fits] = np.iinfo(np.int32).min
+    return i32.astype(dtype._np)
 
 
 @_cpu_backed

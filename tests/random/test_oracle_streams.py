@@ -745,3 +745,11 @@ def test_torch_random_module_surface():
     th.start()
     th.join()
     assert isinstance(seen[0], R.Generator) and tg_random.thread_safe_generator() is None
+
+
+@pytest.mark.parametrize("tdt,gdt", INTS[:5], ids=lambda d: str(d))
+@pytest.mark.parametrize("p", [1e-12, 1e-6, 0.01])
+def test_geometric_integer_conversion(tdt, gdt, p):
+    # huge geometric values convert to narrow integer types through a 32-bit x86 conversion
+    seed_both(24)
+    both(lambda: torch.empty(500, dtype=tdt).geometric_(p), lambda: empty((500,), gdt).geometric_(p))
