@@ -4,6 +4,7 @@ import itertools
 import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
+from typing import TypeVar
 
 from ..._tensor import Tensor
 from ...autograd import grad_mode
@@ -261,6 +262,7 @@ class Module:
     """Base class for all neural network modules."""
 
     dump_patches = False
+    T_destination = TypeVar("T_destination", bound=dict)
     _version = 1
     training: bool
     call_super_init = False
@@ -726,6 +728,10 @@ class Module:
 
     def bfloat16(self):
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
+    def share_memory(self):
+        """Move parameters and buffers to shared memory (for multiprocessing)."""
+        return self._apply(lambda t: t.share_memory_())
 
     def to_empty(self, *, device=None, recurse=True):
         from ... import empty_like
