@@ -393,3 +393,26 @@ def test_module_events_numbering_and_nesting_match_pytorch():
                 found.append((event.name, parent.name if parent else None))
         return found
     assert run(tg, tg_profiler) == run(torch, torch.autograd.profiler)
+
+
+def test_forward_ops_link_to_their_backward_nodes_like_pytorch():
+    def run(lib, profiler_module):
+        model, x, y = _model_step(lib, lib.nn, lib.nn.functional)
+        with profiler_module.profile() as prof:
+            lib.nn.functional.cross_entropy(model(x), y).backward()
+        forward = {}
+        for event in prof.function_events:
+            if event.sequence_nr >= 0 and event.fwd_thread == 0 and not event.name.startswith("autograd::"):
+                forward.setdefault(event.sequence_nr, []).append(event.name)
+        links = {}
+        for event in prof.function_events:
+            if event.name.startswith("autograd::engine::evaluate_function: ") and event.sequence_nr >= 0:
+                links.setdefault(event.name.split(": ", 1)[1], []).append(forward.get(event.sequence_nr, []))
+        return links
+    ours, theirs = run(tg, tg_profiler), run(torch, torch.autograd.profiler)
+    assert sorted(ours) == sorted(theirs)
+    for node, linked in ours.items():
+        assert len(linked) == len(theirs[node])
+        for our_ops, their_ops in zip(linked, theirs[node]):
+            # the op that created the node is linked on both sides
+            assert our_ops and our_ops[-1] in their_ops

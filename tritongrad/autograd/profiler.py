@@ -23,7 +23,7 @@ from itertools import count as _count
 
 import numpy as np
 
-from . import engine as _engine
+from . import engine as _engine, graph as _graph, grad_mode as _grad_mode
 from .profiler_util import (EventList, FunctionEvent, FunctionEventAvg, DeviceType, _write_chrome_trace,  # noqa: F401
                             _format_time, _format_memory, _format_time_share, _build_table, Interval, Kernel,
                             MemRecordsAcc, StringTable, FormattedTimesMixin)
@@ -380,6 +380,32 @@ def _flops(name, args, result):
 
 # ------------------------------------------------------------------ op wrappers and patching
 
+def _any_requires_grad(args):
+    from .._tensor import Tensor
+    for value in args:
+        if isinstance(value, Tensor) and (value._requires_grad or value._grad_fn is not None):
+            return True
+    return False
+
+
+def _link_backward(event, result, first_new_node):
+    """Give ``event`` the sequence number of the backward node its op created, as PyTorch's forward events
+    carry it (trace viewers pair forward ops with their ``evaluate_function`` events by it)."""
+    from .._tensor import Tensor
+    if isinstance(result, (tuple, list)):
+        result = next((r for r in result if isinstance(r, Tensor)), None)
+    node = getattr(result, "_grad_fn", None) if isinstance(result, Tensor) else None
+    seq = getattr(node, "_seq", -1)
+    if seq >= first_new_node:
+        event.sequence_nr = seq
+
+
+def _next_sequence_nr():
+    """The sequence number the next autograd node will get (read without taking it)."""
+    text = repr(_graph._sequence)
+    return int(text[text.index("(") + 1:text.index(")")])
+
+
 _WRAPPER_CACHE = {}
 
 
@@ -402,11 +428,14 @@ def _make_wrapper(fn, chain, leaf, op_name=None):
             return fn(*args, **kwargs)
         shapes = recorder.shapes(args, kwargs) if recorder.record_shapes else None
         events = [recorder.open(name, shapes) for name in names]
+        first_new_node = _next_sequence_nr() if _grad_mode._state[0] and _any_requires_grad(args) else None
         inputs = recorder.input_owners(args, kwargs) if recorder.profile_memory else None
         if leaf:
             state.suppress += 1
         try:
             result = fn(*args, **kwargs)
+            if first_new_node is not None:
+                _link_backward(events[0], result, first_new_node)
             if inputs is not None:
                 recorder.account(result, inputs)
             if recorder.with_flops and flop_op:
