@@ -25,7 +25,7 @@ SPAWN_MAIN_VARIABLE = "TRITONGRAD_COMPAT_SPAWN_MAIN"
 
 _lock = threading.RLock()
 _state = {"installed": False, "finder": None, "previous_excepthook": None, "hooked": {},
-          "main_code": None, "compile_error": None}
+          "previous_threading_excepthook": None, "main_code": None, "compile_error": None}
 
 
 class AliasConflictError(RuntimeError):
@@ -260,6 +260,14 @@ def _alias_excepthook(exc_type, exc, tb):
         previous(exc_type, exc, tb)
 
 
+def _alias_threading_excepthook(args):
+    previous = _state["previous_threading_excepthook"] or threading.__excepthook__
+    if args.exc_value is not None:
+        exc = clean_exception(args.exc_value)
+        args = threading.ExceptHookArgs([type(exc), exc, exc.__traceback__, args.thread])
+    previous(args)
+
+
 # --------------------------------------------------------------------------- the name ``compat``
 
 def release_compat_name(search_path=None):
@@ -378,8 +386,10 @@ def install():
             if name.startswith(TARGET + ".") and not any(
                     part.startswith("_") for part in name.split(".")):
                 _hook_missing_attributes(module)
-        _state.update(installed=True, finder=finder, previous_excepthook=sys.excepthook)
+        _state.update(installed=True, finder=finder, previous_excepthook=sys.excepthook,
+                      previous_threading_excepthook=threading.excepthook)
         sys.excepthook = _alias_excepthook
+        threading.excepthook = _alias_threading_excepthook
         _carry_alias_into_spawned_children()
         return tritongrad
 
@@ -401,4 +411,8 @@ def uninstall():
         _stop_carrying_alias()
         if sys.excepthook is _alias_excepthook:
             sys.excepthook = _state["previous_excepthook"] or sys.__excepthook__
-        _state.update(installed=False, finder=None, previous_excepthook=None)
+        if threading.excepthook is _alias_threading_excepthook:
+            threading.excepthook = (_state["previous_threading_excepthook"]
+                                    or threading.__excepthook__)
+        _state.update(installed=False, finder=None, previous_excepthook=None,
+                      previous_threading_excepthook=None)

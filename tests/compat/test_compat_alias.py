@@ -302,3 +302,21 @@ def test_spawned_workers_of_a_program_that_installed_the_alias(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     assert (proc.stdout, proc.returncode) == ("['tritongrad']\nTrue\n", 0), proc.stderr
+
+
+def test_uncaught_errors_in_threads_show_no_alias_frames():
+    proc = run_python("""
+        import threading, compat
+        compat.install()
+        import torch
+        thread = threading.Thread(target=lambda: torch.surely_missing)
+        thread.start(); thread.join()
+        compat.uninstall()
+        print(threading.excepthook is threading.__excepthook__)
+    """)
+    assert proc.stdout == "True\n"
+    assert proc.stderr.startswith("Exception in thread")
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does not "
+        "provide torch.surely_missing yet)")
+    assert "compat" + os.sep not in proc.stderr
