@@ -4,6 +4,11 @@ Use it as ``import tritongrad as torch``, or run an unchanged PyTorch script wit
 ``python -m tritongrad run script.py``.
 """
 import math as _math
+import warnings as _warnings
+
+# numpy's floating-point warnings (overflow in exp, 0/0, ...) have no PyTorch counterpart: results carry
+# inf/nan silently, as PyTorch's do. A filter costs nothing per op, unlike numpy.errstate.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tritongrad(\.|$)")
 
 from . import _dtype
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, uint16, uint32, uint64, float16,

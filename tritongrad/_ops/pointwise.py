@@ -161,19 +161,13 @@ def div(input, other, *, rounding_mode=None, out=None):
             raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                                f"'{rounding_mode}'")
         return _div_rounding(input, other, rounding_mode, out)
-    if isinstance(input, Tensor) or isinstance(other, Tensor):
-        dt = result_type(input, other)
-        if not (dt.is_floating_point or dt.is_complex):
-            dt = D.get_default_dtype()
-    else:
-        input = to_tensor(input)
+    dt, x, y, input = _binary_setup(input, other)
+    if dt._category < 2:
+        # true division of integers happens in the default float dtype
         dt = D.get_default_dtype()
-    if isinstance(input, Tensor) and isinstance(other, Tensor):
-        check_broadcast(input, other)
-    cnp = _compute_np(dt)
-    x, y = _arr(input, cnp), _arr(other, cnp)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = x / y
+        cnp = _compute_np(dt)
+        x, y = x.astype(cnp), y.astype(cnp)
+    res = x / y
     _check_out_grad(out, input, other)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
@@ -204,12 +198,11 @@ def _div_rounding(input, other, mode, out):
             raise RuntimeError("ZeroDivisionError")
         res = np.floor_divide(x, y) if mode == "floor" else _trunc_div_int(x, y)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            res = np.floor_divide(x, y) if mode == "floor" else np.trunc(x / y)
-            if mode == "floor":
-                # PyTorch's floor division returns floor(x / y) even where numpy's floor_divide rounds from fmod
-                q = np.floor(x / y)
-                res = np.where(np.isfinite(q), q, res)
+        res = np.floor_divide(x, y) if mode == "floor" else np.trunc(x / y)
+        if mode == "floor":
+            # PyTorch's floor division returns floor(x / y) even where numpy's floor_divide rounds from fmod
+            q = np.floor(x / y)
+            res = np.where(np.isfinite(q), q, res)
     _check_out_grad(out, input, other, name="div")
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
@@ -243,8 +236,7 @@ def remainder(input, other, *, out=None):
     dt, x, y, input = _binary_setup(input, other)
     if not (dt.is_floating_point or dt.is_complex) and np.any(y == 0):
         raise RuntimeError("ZeroDivisionError")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.mod(x, y)
+    res = np.mod(x, y)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
         other_t = isinstance(other, Tensor)
@@ -263,8 +255,7 @@ def fmod(input, other, *, out=None):
     dt, x, y, input = _binary_setup(input, other)
     if not (dt.is_floating_point or dt.is_complex) and np.any(y == 0):
         raise RuntimeError("ZeroDivisionError")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.fmod(x, y)
+    res = np.fmod(x, y)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
         other_t = isinstance(other, Tensor)
@@ -291,8 +282,7 @@ def pow(input, exponent, *, out=None):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
     cnp = _compute_np(dt)
     x, y = _arr(input, cnp), _arr(exponent, cnp)
-    with np.errstate(all="ignore"):
-        res = np.power(x, y)
+    res = np.power(x, y)
     _check_out_grad(out, input, exponent)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, exponent):
@@ -326,8 +316,7 @@ def pow(input, exponent, *, out=None):
 def _pow_scalar_base(base, exponent, out=None):
     dt = result_type(base, exponent)
     cnp = _compute_np(dt)
-    with np.errstate(all="ignore"):
-        res = np.power(np.asarray(base, dtype=cnp), _arr(exponent, cnp))
+    res = np.power(np.asarray(base, dtype=cnp), _arr(exponent, cnp))
     r = _out(res, dt, out)
     if out is None and needs_grad(exponent):
         def backward(node, g):
@@ -429,8 +418,7 @@ def xlogy(input, other, *, out=None):
     if not dt.is_floating_point:
         dt = D.get_default_dtype()
         x, y = x.astype(dt._np), y.astype(dt._np)
-    with np.errstate(all="ignore"):
-        res = np.where(x == 0, np.where(np.isnan(y), np.nan, 0.0), x * np.log(y)).astype(dt._np)
+    res = np.where(x == 0, np.where(np.isnan(y), np.nan, 0.0), x * np.log(y)).astype(dt._np)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):
         ash = input.shape
@@ -458,8 +446,7 @@ def _unary(name, np_fn, node_name, grad=None, float_only=True, save="input", int
             raise RuntimeError(f"{name}: bool input is not supported")
         cnp = _compute_np(dt)
         x = input._data if input._data.dtype == cnp else input._data.astype(cnp)
-        with np.errstate(all="ignore"):
-            res = np_fn(x)
+        res = np_fn(x)
         _check_out_grad(out, input, name=name)
         r = _out(res, dt, out)
         if out is None and grad is not None and (input._requires_grad or input._grad_fn is not None) and _state[0]:
@@ -506,10 +493,8 @@ atanh = _unary("atanh", np.arctanh, "AtanhBackward0", lambda n, g: g / (1 - n.sa
 
 
 def _sigmoid_np(x):
-    # numerically stable in both tails
-    with np.errstate(over="ignore"):
-        e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+    # 1 / (1 + exp(-x)) as PyTorch computes it; exp overflowing to inf gives the right limit, 0
+    return 1 / (1 + np.exp(-x))
 
 
 sigmoid = _unary("sigmoid", _sigmoid_np, "SigmoidBackward0",
@@ -599,8 +584,7 @@ def relu(input):
     if dt is D.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
     x = input._data
-    res = np.maximum(x, np.zeros((), dtype=x.dtype))
-    res = np.where(np.isnan(x), x, res) if dt.is_floating_point else res
+    res = np.maximum(x, np.zeros((), dtype=x.dtype))  # np.maximum propagates NaN, as relu does
     r = _make(res, dt)
     if needs_grad(input):
         record("ReluBackward0", r, (input,), lambda node, g: (threshold_backward(g, node.saved(0), 0),),
@@ -624,8 +608,7 @@ def logit(input, eps=None, *, out=None):
     x = input._data.astype(_compute_np(dt))
     if eps is not None:
         x = np.clip(x, eps, 1 - eps)
-    with np.errstate(all="ignore"):
-        res = np.log(x / (1 - x))
+    res = np.log(x / (1 - x))
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
         def backward(node, g):
@@ -665,8 +648,7 @@ def _compare(name, np_fn):
             check_broadcast(input, other)
         dt = result_type(input, other)
         cnp = _compute_np(dt)
-        with np.errstate(invalid="ignore"):
-            res = np_fn(_arr(input, cnp), _arr(other, cnp))
+        res = np_fn(_arr(input, cnp), _arr(other, cnp))
         return _out(np.asarray(res), D.bool_, out)
     op.__name__ = name
     return op
@@ -998,5 +980,4 @@ def sinc(input):
 
 
 def softplus_np(x, beta, threshold):
-    with np.errstate(over="ignore"):
-        return np.where(x * beta > threshold, x, np.log1p(np.exp(x * beta)) / beta)
+    return np.where(x * beta > threshold, x, np.log1p(np.exp(x * beta)) / beta)

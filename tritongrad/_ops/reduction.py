@@ -65,11 +65,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         dt = dtype
     cnp = _compute_np(dt)
     x = input._data if input._data.dtype == cnp else input._data.astype(cnp)
-    res = np.sum(x, axis=dims, keepdims=keepdim, dtype=cnp)
+    if full and not keepdim:
+        res = x.sum(dtype=cnp)
+    else:
+        res = x.sum(axis=dims, keepdims=keepdim, dtype=cnp)
     _check_out_grad(out, input)
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
-        shape = input.shape
+        shape = input._data.shape
         record("SumBackward0" if full and not keepdim and dim is None else "SumBackward1", r, (input,),
                lambda node, g: (_expand_grad(g, shape, dims, keepdim),))
     return r
@@ -89,9 +92,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims, keepdim, full = _parse_dim_keepdim(input, dim, keepdim)
     cnp = _compute_np(dt)
     x = input._data if input._data.dtype == cnp else input._data.astype(cnp)
-    with np.errstate(all="ignore"):
-        res = np.mean(x, axis=dims, keepdims=keepdim, dtype=cnp) if x.size else \
-            np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=cnp)
+    res = np.mean(x, axis=dims, keepdims=keepdim, dtype=cnp) if x.size else \
+        np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=cnp)
     _check_out_grad(out, input)
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
@@ -366,21 +368,20 @@ def _var_std(input, dim, corr, keepdim, is_std):
     n = 1
     for d in dims:
         n *= x.shape[d] if x.ndim else 1
-    with np.errstate(all="ignore"):
-        m = np.mean(x, axis=dims, keepdims=True) if x.ndim else x
-        dev = x - m
-        ss = np.sum(dev * np.conj(dev) if dt.is_complex else dev * dev, axis=dims, keepdims=keepdim) if x.ndim \
-            else dev * dev
-        denom = builtins_max(n - corr, 0)
-        if denom == 0:
-            import warnings
-            warnings.warn(f"{'std' if is_std else 'var'}(): degrees of freedom is <= 0. Correction should be "
-                          "strictly less than the reduction factor (input numel divided by output numel). "
-                          "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1857.)",
-                          UserWarning, stacklevel=3)
-        res = ss / denom
-        if is_std:
-            res = np.sqrt(res)
+    m = np.mean(x, axis=dims, keepdims=True) if x.ndim else x
+    dev = x - m
+    ss = np.sum(dev * np.conj(dev) if dt.is_complex else dev * dev, axis=dims, keepdims=keepdim) if x.ndim \
+        else dev * dev
+    denom = builtins_max(n - corr, 0)
+    if denom == 0:
+        import warnings
+        warnings.warn(f"{'std' if is_std else 'var'}(): degrees of freedom is <= 0. Correction should be "
+                      "strictly less than the reduction factor (input numel divided by output numel). "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1857.)",
+                      UserWarning, stacklevel=3)
+    res = ss / denom
+    if is_std:
+        res = np.sqrt(res)
     rdt = dt.to_real() if dt.is_complex else dt
     r = _make(np.asarray(res).real.astype(rdt._np) if dt.is_complex else np.asarray(res), rdt)
     if needs_grad(input):
@@ -443,8 +444,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     elif ord == 2:
         res = np.sqrt(np.sum(a * a, axis=ax, keepdims=keepdim))
     else:
-        with np.errstate(all="ignore"):
-            res = np.power(np.sum(np.power(a, ord), axis=ax, keepdims=keepdim), 1.0 / ord)
+        res = np.power(np.sum(np.power(a, ord), axis=ax, keepdims=keepdim), 1.0 / ord)
     r = _make(np.asarray(res, dtype=cnp), dt)
     if needs_grad(x):
         shape = x.shape
@@ -479,8 +479,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     else:
         m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros([1] * x.ndim, cnp)
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(all="ignore"):
-            res = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        res = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         if not keepdim:
             res = np.squeeze(res, axis=dims)
     r = _make(res, dt)
@@ -722,10 +721,9 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     if x.ndim == 0:
         res = np.ones((), cnp)
     else:
-        m = np.max(x, axis=d, keepdims=True) if x.size else x
-        with np.errstate(all="ignore"):
-            e = np.exp(x - m)
-            res = e / np.sum(e, axis=d, keepdims=True)
+        m = x.max(axis=d, keepdims=True) if x.size else x
+        e = np.exp(x - m)
+        res = e / e.sum(axis=d, keepdims=True)
     r = _make(res, dt)
     if needs_grad(input):
         def backward(node, g):
@@ -752,9 +750,8 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     else:
         m = np.max(x, axis=d, keepdims=True) if x.size else x
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(all="ignore"):
-            sh = x - m
-            res = sh - np.log(np.sum(np.exp(sh), axis=d, keepdims=True))
+        sh = x - m
+        res = sh - np.log(np.sum(np.exp(sh), axis=d, keepdims=True))
     r = _make(res, dt)
     if needs_grad(input):
         def backward(node, g):
