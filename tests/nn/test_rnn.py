@@ -322,3 +322,33 @@ def test_empty_batch():
         out_t, out_g = tm(torch.zeros(5, 0, 3, dtype=torch.float64)), gm(tg.zeros(5, 0, 3, dtype=tg.float64))
         assert tuple(out_g[0].shape) == tuple(out_t[0].shape)
         assert [tuple(a.shape) for a in flat(out_g[1])] == [tuple(a.shape) for a in flat(out_t[1])]
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_double_backward_through_recurrence(mode):
+    torch.manual_seed(9)
+    tm, gm = pair(mode, 3, 4, num_layers=2)
+    x = torch.randn(4, 2, 3, dtype=torch.float64, requires_grad=True)
+    xg = to_tg(x)
+    (gx_t,) = torch.autograd.grad(tm(x)[0].pow(2).sum(), x, create_graph=True)
+    (gx_g,) = tg.autograd.grad(gm(xg)[0].pow(2).sum(), xg, create_graph=True)
+    close(gx_g, gx_t)
+    w_t = tm.weight_hh_l0
+    w_g = gm.weight_hh_l0
+    (h_t,) = torch.autograd.grad(gx_t.sin().sum(), w_t)
+    (h_g,) = tg.autograd.grad(gx_g.sin().sum(), w_g)
+    close(h_g, h_t, 1e-9)
+
+
+def test_float32_and_saturated_gates_do_not_warn():
+    torch.manual_seed(10)
+    tm = torch.nn.LSTM(3, 4)
+    gm = tnn.LSTM(3, 4)
+    with tg.no_grad():
+        for (_, pt), (_, pg) in zip(tm.named_parameters(), gm.named_parameters()):
+            pg.copy_(tg.tensor(pt.detach().numpy()))
+    x = torch.randn(5, 2, 3) * 1e3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out_g = gm(to_tg(x))[0]
+    close(out_g, tm(x)[0], 1e-5)

@@ -1,10 +1,13 @@
 """Sequence part of torch.nn.functional: scaled dot-product attention, multi-head attention and the RNN cell math.
 
-Everything here is composed from core tensor ops, so autograd (including higher order) works through it; the
-graph nodes are the core ops' (PyTorch shows fused attention / RNN nodes instead).
+Attention and the public cell functions are composed from core tensor ops, so autograd (including higher order)
+works through them; the RNN layers use fused per-step nodes whose backward falls back to the composed cell when a
+graph of the gradient is requested. Graph node names differ from PyTorch's fused attention / RNN nodes.
 """
 import math
 import warnings
+
+import numpy as np
 
 import tritongrad as _tg
 
@@ -280,3 +283,114 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, x_proj=None):
     z = (i_z + h_z).sigmoid()
     n = (i_n + r * h_n).tanh()
     return (1 - z) * n + z * h
+
+
+# ---------------------------------------------------------------------- fused recurrent steps (RNN layers)
+def _np_sigmoid(a):
+    with np.errstate(over="ignore"):  # exp(-a) overflowing to inf gives the right limit, 0
+        return 1.0 / (1.0 + np.exp(-a))
+
+
+def _fused_backward_or_composite(node, grads, composite, inputs):
+    """With create_graph the step's gradient is rebuilt from differentiable ops; otherwise None (use numpy)."""
+    from ..autograd import grad_mode
+    if not grad_mode._state[0]:
+        return None
+    wanted = [t for i, t in enumerate(inputs) if t is not None and node.next_functions[i][0] is not None]
+    outs = composite()
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    got = _tg.autograd.grad(outs, wanted, grads, create_graph=True, allow_unused=True)
+    it = iter(got)
+    return tuple(next(it) if (t is not None and node.next_functions[i][0] is not None) else None
+                 for i, t in enumerate(inputs))
+
+
+def _lstm_step(x_proj, h, c, w_hh, b_hh):
+    """One LSTM step from the precomputed input projection: returns (h', c') (h' before any projection).
+
+    One graph node per step instead of a dozen; its backward is the closed-form LSTM gradient.
+    """
+    from .._ops._common import record, needs_grad
+    xp, hn, cn, w = x_proj._data, h._data, c._data, w_hh._data
+    gates = xp + hn @ w.T
+    if b_hh is not None:
+        gates = gates + b_hh._data
+    H = cn.shape[1]
+    i = _np_sigmoid(gates[:, :H])
+    f = _np_sigmoid(gates[:, H:2 * H])
+    g = np.tanh(gates[:, 2 * H:3 * H])
+    o = _np_sigmoid(gates[:, 3 * H:])
+    c_new = f * cn + i * g
+    tc = np.tanh(c_new)
+    h_new = o * tc
+    dt = x_proj.dtype
+    h_t = _tg.Tensor._make(np.ascontiguousarray(h_new, dtype=dt._np), dt)
+    c_t = _tg.Tensor._make(np.ascontiguousarray(c_new, dtype=dt._np), dt)
+    inputs = (x_proj, h, c, w_hh, b_hh)
+    if needs_grad(*inputs):
+        def backward(node, gh, gc):
+            xs = [node.saved(k) for k in range(4)] + [node.saved(4) if b_hh is not None else None]
+            res = _fused_backward_or_composite(
+                node, (gh, gc), lambda: lstm_cell(None, (xs[1], xs[2]), None, xs[3], None, xs[4], x_proj=xs[0]), xs)
+            if res is not None:
+                return res
+            ghn, gcn = gh._data, gc._data
+            dc = gcn + ghn * o * (1.0 - tc * tc)
+            do = ghn * tc * o * (1.0 - o)
+            di = dc * g * i * (1.0 - i)
+            dg = dc * i * (1.0 - g * g)
+            df = dc * cn * f * (1.0 - f)
+            dgates = np.concatenate([di, df, dg, do], axis=1).astype(dt._np, copy=False)
+
+            def wrap(a):
+                return _tg.Tensor._make(np.ascontiguousarray(a, dtype=dt._np), dt)
+            nf = node.next_functions
+            return (wrap(dgates) if nf[0][0] is not None else None,
+                    wrap(dgates @ w) if nf[1][0] is not None else None,
+                    wrap(dc * f) if nf[2][0] is not None else None,
+                    wrap(dgates.T @ hn) if nf[3][0] is not None else None,
+                    wrap(dgates.sum(0)) if b_hh is not None and nf[4][0] is not None else None)
+        record("LstmStepBackward0", (h_t, c_t), inputs, backward,
+               (x_proj, h, c, w_hh, b_hh if b_hh is not None else 0))
+    return h_t, c_t
+
+
+def _gru_step(x_proj, h, w_hh, b_hh):
+    """One GRU step from the precomputed input projection, as one graph node."""
+    from .._ops._common import record, needs_grad
+    xp, hn, w = x_proj._data, h._data, w_hh._data
+    gh = hn @ w.T
+    if b_hh is not None:
+        gh = gh + b_hh._data
+    H = hn.shape[1]
+    r = _np_sigmoid(xp[:, :H] + gh[:, :H])
+    z = _np_sigmoid(xp[:, H:2 * H] + gh[:, H:2 * H])
+    hn_part = gh[:, 2 * H:]
+    n = np.tanh(xp[:, 2 * H:] + r * hn_part)
+    h_new = (1.0 - z) * n + z * hn
+    dt = x_proj.dtype
+    out = _tg.Tensor._make(np.ascontiguousarray(h_new, dtype=dt._np), dt)
+    inputs = (x_proj, h, w_hh, b_hh)
+    if needs_grad(*inputs):
+        def backward(node, gout):
+            xs = [node.saved(k) for k in range(3)] + [node.saved(3) if b_hh is not None else None]
+            res = _fused_backward_or_composite(
+                node, (gout,), lambda: gru_cell(None, xs[1], None, xs[2], None, xs[3], x_proj=xs[0]), xs)
+            if res is not None:
+                return res
+            go = gout._data
+            dn = go * (1.0 - z) * (1.0 - n * n)
+            dz = go * (hn - n) * z * (1.0 - z)
+            dr = dn * hn_part * r * (1.0 - r)
+            dxp = np.concatenate([dr, dz, dn], axis=1).astype(dt._np, copy=False)
+            dgh = np.concatenate([dr, dz, dn * r], axis=1).astype(dt._np, copy=False)
+
+            def wrap(a):
+                return _tg.Tensor._make(np.ascontiguousarray(a, dtype=dt._np), dt)
+            nf = node.next_functions
+            return (wrap(dxp) if nf[0][0] is not None else None,
+                    wrap(go * z + dgh @ w) if nf[1][0] is not None else None,
+                    wrap(dgh.T @ hn) if nf[2][0] is not None else None,
+                    wrap(dgh.sum(0)) if b_hh is not None and nf[3][0] is not None else None)
+        record("GruStepBackward0", out, inputs, backward, (x_proj, h, w_hh, b_hh if b_hh is not None else 0))
+    return out

@@ -180,9 +180,10 @@ class RNNBase(Module):
     def _step(self, x_proj, state, w_hh, b_hh, w_hr):
         F = _F()
         if self.mode == "LSTM":
-            return FQ.lstm_cell(None, state, None, w_hh, None, b_hh, w_hr, x_proj=x_proj)
+            h, c = FQ._lstm_step(x_proj, state[0], state[1], w_hh, b_hh)
+            return (h.matmul(w_hr.t()) if w_hr is not None else h), c
         if self.mode == "GRU":
-            return FQ.gru_cell(None, state, None, w_hh, None, b_hh, x_proj=x_proj)
+            return FQ._gru_step(x_proj, state, w_hh, b_hh)
         if self.mode == "RNN_TANH":
             return FQ.rnn_tanh_cell(None, state, None, w_hh, None, b_hh, x_proj=x_proj)
         return FQ.rnn_relu_cell(None, state, None, w_hh, None, b_hh, x_proj=x_proj)
