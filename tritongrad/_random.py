@@ -1403,6 +1403,10 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         info = np.iinfo(dt._np)
         if n - 1 > info.max:
             raise RuntimeError(f"value cannot be converted to type {_c_int_name(dt)} without overflow")
+    limit = {"float16": (2049, "2049", "Half"), "float32": ((1 << 24) + 1, "2^24+1", "Float"),
+             "float64": ((1 << 53) + 1, "2^53+1", "Double")}.get(dt.name)
+    if limit is not None and n > limit[0]:
+        raise RuntimeError(f"n cannot be greater than {limit[1]} for {limit[2]} type.")
     gen = _gen(generator)
     perm = _randperm_values(gen, n)
     t = _prepare_out(out, (n,), dtype, dtype) if out is not None else _new_empty((n,), dt)

@@ -386,6 +386,8 @@ ERRORS = [
     (lambda: torch.randperm(-1), lambda: R.randperm(-1)),
     (lambda: torch.randperm(300, dtype=torch.int8), lambda: R.randperm(300, dtype=D.int8)),
     (lambda: torch.randperm(3, dtype=torch.bool), lambda: R.randperm(3, dtype=D.bool_)),
+    (lambda: torch.randperm(2050, dtype=torch.float16), lambda: R.randperm(2050, dtype=D.float16)),
+    (lambda: torch.randperm(257, dtype=torch.uint8), lambda: R.randperm(257, dtype=D.uint8)),
     (lambda: torch.multinomial(torch.tensor([0., 0.]), 1),
      lambda: R.multinomial(Tensor._make(np.zeros(2, np.float32)), 1)),
     (lambda: torch.multinomial(torch.tensor([-1., 2.]), 1),
