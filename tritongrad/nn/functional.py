@@ -985,6 +985,26 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
     weight._vc[0] += 1
 
 
+def _segment_sum(ids, values, n):
+    """Row ``i`` of the result is the sum of the rows of ``values`` (m, d) whose id is ``i`` (one bincount)."""
+    m, d = values.shape
+    if m == 0:
+        return np.zeros((n, d), dtype=values.dtype)
+    keys = (ids.astype(np.int64)[:, None] * d + np.arange(d)).ravel()
+    sums = np.bincount(keys, weights=values.ravel().astype(np.float64), minlength=n * d)
+    return sums.reshape(n, d).astype(values.dtype)
+
+
+def _rows_sum(num, rows, values):
+    """``zeros(num, d).index_add(0, rows, values)``; in a plain backward (no graph to build) it is a single
+    bincount, much faster than scattered adds."""
+    if grad_mode._state[0]:
+        return tg.zeros((num,) + tuple(values.shape[1:]), dtype=values.dtype).index_add(
+            0, _make(np.ascontiguousarray(rows, dtype=np.int64), D.int64), values)
+    v = _cnp(values)
+    return _wrap(_segment_sum(rows, v.reshape(v.shape[0], -1), num).reshape((num,) + v.shape[1:]), values.dtype)
+
+
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Rows of ``weight`` looked up by the integer indices in ``input``."""
@@ -1024,8 +1044,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         scale = np.where(keep, scale, 0.0)
         if not keep.all() or scale_grad_by_freq:
             g2 = g2 * _wrap(scale.reshape(-1, 1), g.dtype)
-        gw = tg.zeros((num, dim), dtype=g.dtype).index_add(0, _make(flat.copy(), D.int64), g2)
-        return (gw,)
+        return (_rows_sum(num, flat, g2),)
 
     return _custom("EmbeddingBackward0", out, (weight,), backward)
 
@@ -1099,8 +1118,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             _embedding_renorm_(weight, _make(flat_idx.copy(), D.int64), max_norm, norm_type)
     # bag id of every index position (positions past the last bag's end belong to no bag)
     seg = np.full(flat_idx.size, -1, dtype=np.int64)
-    for b in range(n_bags):
-        seg[starts[b]:ends[b]] = b
+    lengths = np.clip(np.minimum(ends, flat_idx.size) - starts, 0, None)
+    if lengths.sum():
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        seg[np.repeat(starts - first, lengths) + np.arange(lengths.sum())] = np.repeat(np.arange(n_bags), lengths)
     keep = seg >= 0
     if padding_idx is not None:
         keep &= flat_idx != padding_idx
@@ -1123,8 +1144,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         contrib = w[rows]
         if psw is not None:
             contrib = contrib * _cnp(psw).reshape(-1)[pos][:, None]
-        out = np.zeros((n_bags, dim), dtype=w.dtype)
-        np.add.at(out, bags, contrib)
+        out = _segment_sum(bags, contrib, n_bags)
         if mode == "mean":
             out = out / np.maximum(counts, 1)[:, None]
     result = _wrap(out, weight.dtype)
@@ -1155,8 +1175,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             dots = (wsaved.index_select(0, _make(rows.copy(), D.int64)) * g_rows).sum(1)
             gpsw_flat = tg.zeros(flat_idx.size, dtype=g.dtype).index_add(0, _make(pos.copy(), D.int64), dots)
             gpsw = gpsw_flat.reshape(per_sample_weights.shape)
-        gw = tg.zeros((num, dim), dtype=g.dtype).index_add(0, _make(rows.copy(), D.int64), per_row)
-        return gw, gpsw
+        return _rows_sum(num, rows, per_row), gpsw
 
     return _custom("EmbeddingBagBackward0", result, (weight, per_sample_weights), backward,
                    (weight, per_sample_weights))
