@@ -292,3 +292,17 @@ def test_trace_metadata_like_pytorch(tmp_path):
         data = _load(path)
         found.append({key: data.get(key) for key in ("run", "settings", "record_shapes", "schemaVersion", "late")})
     assert found[0] == found[1]
+
+
+def test_with_stack_traces_threads_started_while_recording():
+    import threading
+
+    def work_in_thread():
+        tg.ones(2).mul(2)
+    with tg_profiler.profile(with_stack=True) as prof:
+        worker = threading.Thread(target=work_in_thread)
+        worker.start()
+        worker.join()
+    (mul,) = [e for e in prof.function_events if e.name == "aten::mul"]
+    assert mul.cpu_parent is not None and mul.cpu_parent.name.endswith(": work_in_thread")
+    assert threading.getprofile() is None

@@ -621,6 +621,7 @@ class _PythonTracer:
         self.recorder = recorder
         self.codes = {}
         self.previous = None
+        self.previous_threads = None
         self.call_impl = None
         try:
             from ..nn.modules.module import Module
@@ -641,10 +642,13 @@ class _PythonTracer:
             event = recorder.open(f"{_trim_path(code.co_filename)}({frame.f_lineno}): {code.co_name}",
                                   category="python_function")
             event._frame = frame
+        self.previous_threads = threading.getprofile() if hasattr(threading, "getprofile") else None
+        threading.setprofile(self.profile)  # threads started while recording are traced too
         sys.setprofile(self.profile)
 
     def stop(self):
         sys.setprofile(self.previous)
+        threading.setprofile(self.previous_threads)
 
     def profile(self, frame, what, arg):
         recorder = self.recorder
