@@ -12,8 +12,9 @@ import numpy as np
 
 def opmath(arr):
     """numpy dtype PyTorch's CPU kernels compute ``arr``'s dtype in."""
-    if arr.dtype == np.float64 or np.iscomplexobj(arr):
-        return arr.dtype.type
+    dtype = arr.dtype
+    if dtype.kind == "c" or dtype == np.float64:
+        return dtype.type
     return np.float32
 
 
@@ -74,7 +75,7 @@ def addcdiv_(x, t1, t2, work, value=1):
 
 
 def _is_low_precision(arr):
-    return arr.dtype.itemsize <= 2 and not np.iscomplexobj(arr)
+    return arr.dtype.itemsize <= 2 and arr.dtype.kind != "c"
 
 
 def lerp_(x, end, weight, work):
