@@ -56,6 +56,7 @@ def test_sdpa(kw):
     out_t = F.scaled_dot_product_attention(q, k, v, **kw)
     out_g = TF.scaled_dot_product_attention(qg, kg, vg, **gkw)
     close(out_g, out_t)
+    assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
     seed = torch.randn_like(out_t)
     out_t.backward(seed)
     out_g.backward(tg.tensor(seed.numpy()))
@@ -226,3 +227,23 @@ def test_dropout_streams_match_torch():
         tg.manual_seed(5)
         close(gm(to_tg(x), to_tg(x), to_tg(x), need_weights=need_weights)[0],
               tm(x, x, x, need_weights=need_weights)[0])
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (2, 2, 3, 4)])
+@pytest.mark.parametrize("value_dim", [4, 6])
+def test_sdpa_node_and_mask_gradient(shape, value_dim):
+    torch.manual_seed(12)
+    q = rand(*shape)
+    v = rand(*shape[:-1], value_dim)
+    mask = torch.randn(3, 3, dtype=torch.float64, requires_grad=True)
+    for m in (mask, mask.detach()):
+        args_t = (q, q, v)
+        out_t = F.scaled_dot_product_attention(*args_t, attn_mask=m)
+        qg, vg, mg = to_tg(q), to_tg(v), to_tg(m)
+        out_g = TF.scaled_dot_product_attention(qg, qg, vg, attn_mask=mg)
+        close(out_g, out_t)
+        assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
+        grads_t = torch.autograd.grad(out_t.pow(2).sum(), [q, v] + ([m] if m.requires_grad else []))
+        grads_g = tg.autograd.grad(out_g.pow(2).sum(), [qg, vg] + ([mg] if m.requires_grad else []))
+        for a, b in zip(grads_g, grads_t):
+            close(a, b)

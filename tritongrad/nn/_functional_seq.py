@@ -41,6 +41,49 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{_dtype_word(query.dtype)} key.dtype: {_dtype_word(key.dtype)} and value.dtype: "
                            f"{_dtype_word(value.dtype)} instead.")
+    if key.shape[-1] != query.shape[-1]:
+        raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{_prod(query.shape[:-2])}, {query.shape[-1]}] but got: "
+                           f"[{_prod(key.shape[:-2])}, {key.shape[-1]}].")
+    from .._ops._common import needs_grad, record
+    # PyTorch's CPU dispatcher takes its flash kernel for 4-D inputs of one head size, without dropout and
+    # without a mask that needs a gradient (that node has no double backward; this one does)
+    mask_t = attn_mask if isinstance(attn_mask, _tg.Tensor) and attn_mask.dtype != _tg.bool else None
+    flash = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
+             and query.shape[-1] == key.shape[-1] == value.shape[-1]
+             and not (mask_t is not None and needs_grad(mask_t)))
+    if flash and needs_grad(query, key, value, mask_t):
+        def math(q, k, v, m):
+            return _sdpa_math(q, k, v, attn_mask if m is None else m, dropout_p, is_causal, scale, enable_gqa)
+        with _tg.no_grad():
+            out = math(query, key, value, mask_t)
+        out = out.detach()
+
+        def backward(node, g):
+            saved = [node.saved(i) for i in range(4)]
+            saved[3] = saved[3] if mask_t is not None else None
+            wanted = [i for i in range(4) if saved[i] is not None and node.next_functions[i][0] is not None]
+            from ..autograd import grad_mode
+            if grad_mode._state[0]:
+                leaves = saved
+            else:
+                leaves = [t.detach().requires_grad_(True) if t is not None else None for t in saved]
+            with _tg.enable_grad():
+                again = math(*leaves)
+            got = _tg.autograd.grad(again, [leaves[i] for i in wanted], g, create_graph=grad_mode._state[0],
+                                    allow_unused=True)
+            res = [None] * 4
+            for i, gi in zip(wanted, got):
+                res[i] = gi
+            return tuple(res)
+        record("ScaledDotProductFlashAttentionForCpuBackward0", out, (query, key, value, mask_t), backward,
+               (query, key, value, mask_t if mask_t is not None else 0))
+        return out
+    return _sdpa_math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
+def _sdpa_math(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
+    """softmax(Q K^T * scale + mask) V written with core ops (PyTorch's math formulation)."""
     L, S = query.shape[-2], key.shape[-2]
     if key.shape[-1] != query.shape[-1]:
         raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
