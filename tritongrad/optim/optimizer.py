@@ -115,6 +115,7 @@ def _wrap_step_with_hooks(step):
                         raise RuntimeError(
                             f"{step} must return None or a tuple of (new_args, new_kwargs), but got {result}.")
             out = step(*args, **kwargs)
+            self._optimizer_step_code()
             for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
                 post_hook(self, args, kwargs)
             return out
@@ -252,6 +253,11 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
+
+    def _optimizer_step_code(self):
+        """Entry point profilers hook at the Python level, called after every ``step``; does nothing itself."""
+
+    profile_hook_step = staticmethod(_wrap_step_with_hooks)
 
     def _patch_step_function(self):
         """Wrap the class's ``step`` (once) so that step hooks and the profiler range run around it."""
