@@ -73,6 +73,7 @@ NEEDS = {
     "tutorials/t11_optimizers_compared": "optim (SGD momentum/nesterov/weight_decay, Adam, AdamW, RMSprop state)",
     "tutorials/t12_dtypes_and_memory": "dtypes (float16, bfloat16, ints), conversions, type promotion, element_size",
     "tutorials/t13_mixed_precision": "torch.autocast on the CPU (bfloat16), is_autocast_enabled",
+    "tutorials/t14_seeded_reproducibility": "random stream (manual_seed, default init, dropout, shuffle, Generator, rng state)",
 }
 
 XFAIL = {
