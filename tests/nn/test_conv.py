@@ -196,6 +196,11 @@ def _err(fn):
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), stride=0),
     lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), padding=-1),
     lambda m, t: m.conv_transpose2d(t.randn(1, 3, 8, 8), t.randn(3, 2, 3, 3), stride=2, output_padding=2),
+    lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3)),
+    lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3)),
+    lambda m, t: m.conv1d(t.randn(1, 3, 8), t.randn(6, 3, 3, 3)),
+    lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), groups=0),
+    lambda m, t: m.conv2d(t.randn(1, 3, 8, 8), t.randn(6, 3, 3, 3), dilation=0),
 ])
 def test_conv_errors_match(case):
     expected = _err(lambda: case(F, torch))

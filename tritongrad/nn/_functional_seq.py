@@ -1,8 +1,9 @@
 """Sequence part of torch.nn.functional: scaled dot-product attention, multi-head attention and the RNN cell math.
 
-Attention and the public cell functions are composed from core tensor ops, so autograd (including higher order)
-works through them; the RNN layers use fused per-step nodes whose backward falls back to the composed cell when a
-graph of the gradient is requested. Graph node names differ from PyTorch's fused attention / RNN nodes.
+Attention and the public cell functions are written with core tensor ops, so autograd (including higher order)
+works through them. Two kinds of nodes are recorded here: PyTorch's flash-attention node (its backward recomputes
+the math form) and fused LSTM/GRU steps for the RNN layers (closed-form backward, composed fallback when a graph
+of the gradient is requested).
 """
 import math
 import warnings

@@ -6,7 +6,6 @@ itself one of these ops (conv <-> transposed conv <-> weight gradient, gather <-
 <-> its transpose), so gradients of gradients work too.
 """
 import math
-import numbers
 import warnings
 
 import numpy as np
@@ -150,7 +149,6 @@ def _conv_forward_np(x, w, stride, pads, dilation, groups, osp=None):
 
 
 def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
-    nd = w.ndim - 2
     n = gy.shape[0]
     osp = gy.shape[2:]
     ksize = w.shape[2:]
@@ -257,7 +255,7 @@ def _convolution(x, w, bias, geo, transposed):
     return out
 
 
-def _conv_checks(x, w, bias, nd, name, groups, transposed):
+def _conv_checks(x, w, bias, nd, name, groups, stride):
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {_shape_str(x.shape)}")
@@ -267,10 +265,15 @@ def _conv_checks(x, w, bias, nd, name, groups, transposed):
     if x.dtype != w.dtype:
         # PyTorch names the input's dtype as the expected one
         raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found {_scalar_name(w.dtype)}")
-    if w.dim() != nd + 2:
-        raise RuntimeError(f"weight should have at least three dimensions" if w.dim() < 3 else
-                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input "
-                           f"{_shape_str(x.shape)}, but got weight of size {_shape_str(w.shape)} instead")
+    if w.dim() < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if w.dim() > nd + 2:
+        raise RuntimeError(f"Expected {w.dim()}-dimensional input for {w.dim()}-dimensional weight "
+                           f"{_shape_str(w.shape)}, but got {x.dim()}-dimensional input of size "
+                           f"{_shape_str(x.shape)} instead")
+    if w.dim() < nd + 2:
+        raise RuntimeError(f"expected stride to be a single integer value or a list of {w.dim() - 2} values to "
+                           f"match the convolution dimensions, but got stride={list(_ntuple(stride, nd))}")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
 
@@ -291,7 +294,7 @@ def _dt_name(dt):
 
 
 def _conv_nd(x, w, bias, stride, padding, dilation, groups, nd, name):
-    _conv_checks(x, w, bias, nd, name, groups, False)
+    _conv_checks(x, w, bias, nd, name, groups, stride)
     unbatched = x.dim() == nd + 1
     if unbatched:
         x = x.unsqueeze(0)
@@ -301,7 +304,7 @@ def _conv_nd(x, w, bias, stride, padding, dilation, groups, nd, name):
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
     if any(d <= 0 for d in dilation):
-        raise RuntimeError("dilation should be greater than zero")
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
     if isinstance(padding, str):
         if padding == "valid":
             pads = [(0, 0)] * nd
@@ -362,7 +365,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dilation, nd, name):
-    _conv_checks(x, w, bias, nd, name, groups, True)
+    _conv_checks(x, w, bias, nd, name, groups, stride)
     unbatched = x.dim() == nd + 1
     if unbatched:
         x = x.unsqueeze(0)

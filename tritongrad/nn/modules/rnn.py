@@ -178,7 +178,6 @@ class RNNBase(Module):
         return ps["weight_ih"], ps["weight_hh"], ps.get("bias_ih"), ps.get("bias_hh"), ps.get("weight_hr")
 
     def _step(self, x_proj, state, w_hh, b_hh, w_hr):
-        F = _F()
         if self.mode == "LSTM":
             h, c = FQ._lstm_step(x_proj, state[0], state[1], w_hh, b_hh)
             return (h.matmul(w_hr.t()) if w_hr is not None else h), c
@@ -274,7 +273,6 @@ class RNNBase(Module):
         return h
 
     def forward(self, input, hx=None):
-        tg = _tg()
         PackedSequence = _packed_cls()
         lstm = self.mode == "LSTM"
         name = type(self).__name__
