@@ -74,6 +74,7 @@ NEEDS = {
     "tutorials/t12_dtypes_and_memory": "dtypes (float16, bfloat16, ints), conversions, type promotion, element_size",
     "tutorials/t13_mixed_precision": "torch.autocast on the CPU (bfloat16), is_autocast_enabled",
     "tutorials/t14_seeded_reproducibility": "random stream (manual_seed, default init, dropout, shuffle, Generator, rng state)",
+    "tutorials/t15_convnet_training": "nn.Conv2d, nn.BatchNorm2d, F.max_pool2d, F.cross_entropy, optim.SGD momentum",
 }
 
 XFAIL = {
