@@ -228,7 +228,7 @@ from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BF
                       LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
                       ComplexFloatStorage, ComplexDoubleStorage)
 from . import serialization  # noqa: E402
-from . import nn, optim, utils  # noqa: E402
+from . import nn, optim, utils, profiler  # noqa: E402
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402
 

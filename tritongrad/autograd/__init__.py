@@ -152,4 +152,4 @@ from .variable import Variable  # noqa: E402
 from .function import Function, FunctionCtx, once_differentiable, InplaceFunction, NestedIOFunction  # noqa: E402
 from .anomaly_mode import set_detect_anomaly, detect_anomaly  # noqa: E402
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError  # noqa: E402
-from . import functional, function, anomaly_mode, variable  # noqa: E402
+from . import functional, function, anomaly_mode, variable, profiler  # noqa: E402
