@@ -599,3 +599,12 @@ def test_first_derivative_node_with_create_graph(name):
     (g2t,) = torch.autograd.grad((gt * gt).sum(), x)
     (g2g,) = tg.autograd.grad((gg * gg).sum(), xg)
     close(g2g, g2t, 1e-6, 1e-8)
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_matches_oracle_under_seed(hard):
+    x = randn(3, 5, seed=100, dtype=torch.float32)
+    torch.manual_seed(4)
+    tg.manual_seed(4)
+    run_both(lambda a: TF.gumbel_softmax(a, tau=0.5, hard=hard), lambda a: F.gumbel_softmax(a, tau=0.5, hard=hard),
+             x, rtol=1e-5, atol=1e-6)
