@@ -75,6 +75,8 @@ NEEDS = {
     "tutorials/t13_mixed_precision": "torch.autocast on the CPU (bfloat16), is_autocast_enabled",
     "tutorials/t14_seeded_reproducibility": "random stream (manual_seed, default init, dropout, shuffle, Generator, rng state)",
     "tutorials/t15_convnet_training": "nn.Conv2d, nn.BatchNorm2d, F.max_pool2d, F.cross_entropy, optim.SGD momentum",
+    "tutorials/t16_sequence_model": "nn.Embedding(padding_idx), nn.LSTM, pack_padded_sequence, clip_grad_norm_, optim.Adam",
+    "tutorials/t17_lr_schedules": "optim.lr_scheduler (Step, MultiStep, Exponential, Cosine, Lambda, OneCycle, Plateau)",
 }
 
 XFAIL = {
