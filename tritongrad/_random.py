@@ -832,12 +832,14 @@ def _check_from_to_in_range(frm, to_inc, dtype):
             if float(v) < lo or float(v) > hi:
                 raise RuntimeError(f"{label} is out of bounds for {name}")
         digits = _dtype_digits(dtype)
-        for v, label in ((frm, "from"), (to_inc, "to - 1")):
+        # the message ends with the C++ location PyTorch's TORCH_WARN reports, so printed warnings match
+        for v, label, line in ((frm, "from", 110), (to_inc, "to - 1", 111)):
             if v < -(1 << digits) or v > (1 << digits):
                 warnings.warn(f"{label} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
                               f"{name} can support discrete uniform distribution only within this range. This "
-                              "warning will become an error in version 1.7 release, please fix the code in advance",
-                              UserWarning, stacklevel=4)
+                              "warning will become an error in version 1.7 release, please fix the code in advance "
+                              "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                              f"DistributionTemplates.h:{line}.)", UserWarning, stacklevel=4)
         return
     if dtype is D.uint64:
         lo, hi = 0, (1 << 63) - 1

@@ -755,3 +755,15 @@ def test_geometric_integer_conversion(tdt, gdt, p):
     # huge geometric values convert to narrow integer types through a 32-bit x86 conversion
     seed_both(24)
     both(lambda: torch.empty(500, dtype=tdt).geometric_(p), lambda: empty((500,), gdt).geometric_(p))
+
+
+def test_out_of_precision_warnings_match():
+    import tritongrad as tg
+    got = []
+    for lib in (torch, tg):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.empty(3, dtype=lib.float16).random_(0, 3000, generator=lib.Generator())
+            lib.empty(3).random_(-2 ** 30, 5, generator=lib.Generator())
+        got.append([(w.category, str(w.message)) for w in caught])
+    assert got[0] == got[1] and len(got[0]) == 2
