@@ -822,12 +822,30 @@ def ones_mask(t):
 clip = clamp
 
 
+def _clamp_one_side(input, bound, is_min):
+    with grad_mode.no_grad():
+        r = clamp(input, min=bound) if is_min else clamp(input, max=bound)
+    if needs_grad(input, bound):
+        b_t = isinstance(bound, Tensor)
+
+        def backward(node, g):
+            i = node.saved(0)
+            keep = (i >= bound) if is_min else (i <= bound)
+            gi = where(keep, g, 0.0)
+            if b_t:
+                return gi, (sum_to(where(keep, 0.0, g), bound.shape) if bound.requires_grad else None)
+            return (gi,)
+        name = ("ClampMinBackward" if is_min else "ClampMaxBackward") + ("1" if b_t else "0")
+        record(name, r, (input, bound) if b_t else (input,), backward, (input,))
+    return r
+
+
 def clamp_min(input, min):
-    return clamp(input, min=min)
+    return _clamp_one_side(input, min, True)
 
 
 def clamp_max(input, max):
-    return clamp(input, max=max)
+    return _clamp_one_side(input, max, False)
 
 
 def where(condition, input=None, other=None, *, out=None):
