@@ -523,3 +523,37 @@ def test_fractional_max_pool_rng_3d_and_module():
                  lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=2, _random_samples=t.rand(2, 2, 2))):
         assert _err(lambda: case(TF, tg, to_tg(xb))) == _err(lambda: case(F, torch, xb))
     assert tuple(TF.lp_pool3d(tg.randn(1, 2, 4, 5, 6), 2, 2).shape) == (1, 2, 2, 2, 3)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.uint8, torch.bool])
+def test_integer_dtype_support_matches(dtype):
+    x = torch.randint(-9 if dtype in (torch.int64, torch.int32) else 0, 9, (2, 3, 7, 6)).to(dtype)
+    cases = [lambda m, x: m.avg_pool2d(x, 2), lambda m, x: m.avg_pool2d(x, 3, 2, 1, True, False),
+             lambda m, x: m.avg_pool2d(x, 3, 2, 1, divisor_override=4), lambda m, x: m.avg_pool1d(x[0], 2),
+             lambda m, x: m.adaptive_avg_pool2d(x, 3), lambda m, x: m.max_pool2d(x, 2),
+             lambda m, x: m.adaptive_max_pool2d(x, 3), lambda m, x: m.interpolate(x, scale_factor=2),
+             lambda m, x: m.interpolate(x, size=(5, 9), mode="bilinear"),
+             lambda m, x: m.interpolate(x, size=(5, 9), mode="bicubic"),
+             lambda m, x: m.interpolate(x, size=(3, 4), mode="bilinear", antialias=True),
+             lambda m, x: m.interpolate(x[0], size=5, mode="linear")]
+    for case in cases:
+        try:
+            expected = case(F, x)
+        except Exception as e:  # noqa: BLE001 - compared by type and message
+            assert _err(lambda: case(TF, tg.tensor(x.numpy()))) == (type(e).__name__, str(e))
+            continue
+        got = case(TF, tg.tensor(x.numpy()))
+        assert got.dtype == tg.tensor(expected.numpy()).dtype
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+def test_uint8_resampling_matches_fixed_point():
+    torch.manual_seed(22)
+    for mode in ("bilinear", "bicubic"):
+        for antialias, align_corners in ((False, None), (False, True), (True, None)):
+            for kw in (dict(size=(5, 4)), dict(size=(13, 17)), dict(scale_factor=1.7), dict(scale_factor=(0.4, 2.2))):
+                x = torch.randint(0, 256, (2, 3, 7, 9), dtype=torch.uint8)
+                expected = F.interpolate(x, mode=mode, antialias=antialias, align_corners=align_corners, **kw)
+                got = TF.interpolate(tg.tensor(x.numpy()), mode=mode, antialias=antialias, align_corners=align_corners,
+                                     **kw)
+                np.testing.assert_array_equal(got.numpy(), expected.numpy())

@@ -655,6 +655,8 @@ def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name,
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
     _pool_checks(k, s, p, d, "max", True)
+    if _dt_name(x.dtype) == "bool":
+        raise _unsupported(f"max_pool{nd}d", x.dtype)
     in_sp = tuple(x.shape[x.dim() - nd:])
     out_sp = tuple(_pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(in_sp, k, s, p, d))
     _pool_size_check(x, in_sp, out_sp)
@@ -761,9 +763,31 @@ def _avg_pool_nd(x, kernel_size, stride, padding, ceil_mode, count_include_pad, 
     _pool_size_check(x, in_sp, out_sp)
     mats = [_avg_matrix(L, o, kk, ss, pp, ceil_mode, count_include_pad, divisor_override)
             for L, o, kk, ss, pp in zip(in_sp, out_sp, k, s, p)]
+    if not x.dtype.is_floating_point:
+        if _dt_name(x.dtype) != "int64":
+            raise _unsupported(f"avg_pool{max(nd, 2)}d", x.dtype)
+        return _int_avg_pool(x, mats, divisor_override)
     if divisor_override:
         mats[0] = mats[0] / float(divisor_override)
     return _separable_op(x, mats, f"AvgPool{nd}DBackward0")
+
+
+def _int_avg_pool(x, mats, divisor_override):
+    """int64 average pooling: the window sum divided by the divisor with C's truncation toward zero."""
+    r = x._data
+    div = np.ones((), dtype=np.float64)
+    nd = len(mats)
+    for d, m in enumerate(mats):
+        ones = (m != 0).astype(np.int64)
+        ax = r.ndim - nd + d
+        r = np.moveaxis(np.tensordot(r, ones, axes=([ax], [1])), -1, ax)
+        rows = np.where(m != 0, m, np.inf).min(axis=1) if not divisor_override else np.ones(m.shape[0])
+        shape = [1] * nd
+        shape[d] = m.shape[0]
+        div = div * (1.0 / rows).reshape(shape)  # each row's divisor is 1 / its weight
+    divisor = np.full(div.shape, int(divisor_override)) if divisor_override else np.rint(div).astype(np.int64)
+    q = np.abs(r) // divisor
+    return Tensor._make(np.ascontiguousarray(np.where(r < 0, -q, q)), x.dtype)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -816,6 +840,8 @@ def _adaptive_sizes(x, output_size, nd, name):
 
 def _adaptive_avg_nd(x, output_size, nd, name):
     in_sp, osz = _adaptive_sizes(x, output_size, nd, name)
+    if not x.dtype.is_floating_point:
+        raise _unsupported(name, x.dtype)
     mats = []
     for L, o in zip(in_sp, osz):
         st, en = _adaptive_ranges(L, o)
@@ -849,6 +875,8 @@ def adaptive_avg_pool1d(input, output_size):
 
 def _adaptive_max_nd(x, output_size, nd, name):
     in_sp, osz = _adaptive_sizes(x, output_size, nd, name)
+    if not x.dtype.is_floating_point:
+        raise _unsupported(name, x.dtype)
     tables = []
     for L, o in zip(in_sp, osz):
         st, en = _adaptive_ranges(L, o)
@@ -1019,6 +1047,48 @@ def _nearest_index(L, o, scale, exact):
     return np.minimum(src.astype(np.int64), L - 1)
 
 
+def _uint8_resample(x, mats):
+    """PyTorch's uint8 resampling: int16 fixed-point taps, width pass first, rounding and clamping per pass."""
+    r = x._data
+    for axis in sorted(range(len(mats)), reverse=True):
+        m = mats[axis]
+        if m.shape[0] == m.shape[1] and np.array_equal(m, np.eye(m.shape[0])):
+            continue
+        wmax = float(np.abs(m).max())
+        prec = 0
+        for prec in range(22):
+            if int(0.5 + wmax * (1 << (prec + 1))) >= (1 << 15):
+                break
+        v = m * (1 << prec)
+        taps = np.where(v < 0, np.trunc(v - 0.5), np.trunc(v + 0.5))
+        ax = r.ndim - len(mats) + axis
+        moved = np.moveaxis(r, ax, -1).astype(np.float64)
+        # integer sums far below 2**53, so the float64 product is exact
+        acc = (moved @ taps.T).astype(np.int64) + (1 << (prec - 1) if prec else 0)
+        r = np.moveaxis(np.clip(acc >> prec, 0, 255).astype(np.uint8), -1, ax)
+    return Tensor._make(np.ascontiguousarray(r), x.dtype)
+
+
+def _unsupported(op, dt):
+    return NotImplementedError(f'"{op}" not implemented for \'{_scalar_name(dt)}\'')
+
+
+def _interp_dtype_check(x, mode, nd, antialias):
+    dt = x.dtype
+    if dt.is_floating_point:
+        return
+    if _dt_name(dt) == "uint8" and nd == 2 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+        return
+    if antialias:
+        op = "compute_index_ranges_weights"
+    elif nd == 2:
+        op = "compute_indices_weights_cubic" if mode == "bicubic" else \
+            ("upsample_bilinear2d_channels_last" if mode == "bilinear" else "upsample_nearest2d_channels_last")
+    else:
+        op = "compute_indices_weights_" + ("nearest" if mode.startswith("nearest") else "linear")
+    raise _unsupported(op, dt)
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Down/up samples the input to the given size or by the given scale_factor."""
@@ -1087,6 +1157,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         joiner = " and " if nd == 1 else " "
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({shown_in}){joiner}"
                            f"output ({shown_out})")
+    if mode != "area":
+        _interp_dtype_check(input, mode, nd, antialias)
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
         idx = None
@@ -1096,14 +1168,19 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         tag = "NearestExact" if exact else "Nearest"
         return _gather_op(input, idx.astype(np.int64), nd, f"Upsample{tag}{nd}DBackward0",
                           f"Upsample{tag}{nd}DBackwardBackward0")
-    compute = np.float64 if input.dtype._np == np.float64 else np.float32
+    # uint8 weights are computed in double, as PyTorch's fixed-point path does
+    compute = np.float64 if input.dtype._np in (np.float64, np.uint8) else np.float32
     tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}[mode]
     if antialias:
         mats = [_antialias_matrix(L, o, align_corners, sc, compute, mode == "bicubic")
                 for L, o, sc in zip(in_sp, out_sp, scales)]
+        if _dt_name(input.dtype) == "uint8":
+            return _uint8_resample(input, mats)
         return _separable_op(input, mats, f"Upsample{tag}AaBackward0")
     make = _cubic_matrix if mode == "bicubic" else _linear_matrix
     mats = [make(L, o, align_corners, sc, compute) for L, o, sc in zip(in_sp, out_sp, scales)]
+    if _dt_name(input.dtype) == "uint8":
+        return _uint8_resample(input, mats)
     return _separable_op(input, mats, f"Upsample{tag}Backward0")
 
 
