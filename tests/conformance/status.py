@@ -78,6 +78,8 @@ NEEDS = {
     "tutorials/t16_sequence_model": "nn.Embedding(padding_idx), nn.LSTM, pack_padded_sequence, clip_grad_norm_, optim.Adam",
     "tutorials/t17_lr_schedules": "optim.lr_scheduler (Step, MultiStep, Exponential, Cosine, Lambda, OneCycle, Plateau)",
     "tutorials/t18_training_script_boilerplate": "backends.cudnn flags, deterministic algorithms, matmul precision, num_threads, __version__ comparisons, printoptions",
+    "tutorials/t19_indexing_and_views": "indexing, index assignment, views/strides, gather/scatter, broadcasting, view errors",
+    "tutorials/t20_losses": "nn losses (MSE, L1, SmoothL1, Huber, CrossEntropy variants, NLL, BCE, BCEWithLogits, KLDiv)",
 }
 
 XFAIL = {
@@ -98,5 +100,11 @@ XFAIL = {
         "module's own torch.bool dtype shadows), and torch.__version__ must be a version-"
         "comparing string (tritongrad.version.TorchVersion: torch.__version__ >= '2.2' is "
         'False for a plain str)'
+    ),
+    'tutorials/t20_losses': (
+        'waiting on an nn fix: cross_entropy(..., ignore_index=i) backward gives -0.0 '
+        "(PyTorch +0.0) in the ignored rows, which prints as '-0.0000'; now: line 39: "
+        "expected '        [ 0.0000,  0.0000,  0.0000,  0.0000],', got '        [-0.0000,  "
+        "0.0000,  0.0000,  0.0000],'"
     ),
 }
