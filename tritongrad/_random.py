@@ -1208,19 +1208,21 @@ def _new_empty(shape, dtype):
     return Tensor._make(np.empty(shape, dtype=dtype._np), dtype)
 
 
-def _prepare_out(out, shape, dtype, explicit_dtype):
-    """The tensor a factory with ``out=`` writes into (resized when its shape differs, like resize_)."""
+def _prepare_out(out, shape, dtype, explicit_dtype, warn=False):
+    """The tensor a function with ``out=`` writes into, resized when its shape differs (silently, as the
+    random factories' resize_ does, or with resize_output's deprecation warning when ``warn``)."""
     if explicit_dtype is not None and explicit_dtype is not out.dtype:
         raise RuntimeError(f"dtype {_type_label(explicit_dtype)} does not match dtype of out parameter "
                            f"({_type_label(out.dtype)})")
     if tuple(out._data.shape) != tuple(shape):
-        if out._data.size:
+        if warn and out._data.size:
             warnings.warn(f"An output with one or more elements was resized since it had shape "
                           f"[{', '.join(map(str, out._data.shape))}], which does not match the required output "
                           f"shape [{', '.join(map(str, shape))}]. This behavior is deprecated, and in a future "
                           "PyTorch release outputs will not be resized unless they have zero elements. You can "
                           "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
-                          "t.resize_(0).", UserWarning, stacklevel=4)
+                          "t.resize_(0). (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+                          "Resize.cpp:30.)", UserWarning, stacklevel=4)
         if hasattr(out, "resize_"):
             out.resize_(shape)
         else:  # pragma: no cover - core without resize_
@@ -1472,11 +1474,15 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         if not s >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(s)}")
         shape, dt = mean._data.shape, mean.dtype
+        if out is not None:
+            # PyTorch broadcasts mean against a tensor shaped like ``out``
+            _broadcast_or_raise(mean._data.shape, out._data.shape)
+            shape = np.broadcast_shapes(mean._data.shape, out._data.shape)
     else:
         if not bool((std._data >= 0).all()):
             raise RuntimeError("normal expects all elements of std >= 0.0")
         shape, dt = std._data.shape, std.dtype
-    t = _prepare_out(out, shape, None, None) if out is not None else _new_empty(shape, dt)
+    t = _prepare_out(out, shape, None, None, warn=True) if out is not None else _new_empty(shape, dt)
     _check_float_dtype(t.dtype, "normal_kernel_cpu")
     if mt and not st:
         # normal_(0, std) then out += mean

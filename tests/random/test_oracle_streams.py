@@ -767,3 +767,28 @@ def test_out_of_precision_warnings_match():
             lib.empty(3).random_(-2 ** 30, 5, generator=lib.Generator())
         got.append([(w.category, str(w.message)) for w in caught])
     assert got[0] == got[1] and len(got[0]) == 2
+
+
+@pytest.mark.parametrize("out_size", [5, 0, 1, 3])
+def test_out_resizing_and_warnings(out_size):
+    import tritongrad as tg
+    calls = [lambda lib, o: lib.normal(lib.zeros(3), lib.ones(3), out=o),
+             lambda lib, o: lib.normal(lib.zeros(3), 1.0, out=o),
+             lambda lib, o: lib.normal(0.0, lib.ones(3), out=o),
+             lambda lib, o: lib.normal(0.0, 1.0, (3,), out=o),
+             lambda lib, o: lib.rand(3, out=o),
+             lambda lib, o: lib.bernoulli(lib.ones(3), out=o)]
+    for call in calls:
+        seed_both(25)
+        results = []
+        for lib in (torch, tg):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = lib.zeros(out_size)
+                try:
+                    call(lib, out)
+                    results.append((tuple(out.shape), raw(out).tolist(), [str(w.message) for w in caught]))
+                except RuntimeError as e:
+                    results.append(str(e))
+        assert results[0] == results[1]
+        assert_same_state()
