@@ -251,11 +251,11 @@ default_generator = Generator()
 default_generator.seed()
 
 
-def _gen(generator):
+def _gen(generator, name="random"):
     if generator is None:
         return default_generator
     if not isinstance(generator, Generator):
-        raise TypeError(f"expected a torch.Generator, but got {type(generator).__name__}")
+        raise TypeError(f"{name}(): argument 'generator' must be torch.Generator, not {type(generator).__name__}")
     return generator
 
 
@@ -724,7 +724,7 @@ def _cpu_backed(method):
 @_grad_recording(lambda a, k: "UniformBackward0")
 def uniform_(self, from_=0, to=1, *, generator=None):
     """Fill with U[from, to) (PyTorch's CPU uniform kernel, bit-exact); complex: both parts."""
-    gen = _gen(generator)
+    gen = _gen(generator, "uniform_")
     if self.dtype.is_complex:
         _check_writable(self)
         uniform_(_real_view(self), from_, to, generator=gen)
@@ -765,7 +765,7 @@ def normal_(self, mean=0, std=1, *, generator=None):
     """Fill with N(mean, std^2) samples (PyTorch's CPU normal kernel, bit-exact).
 
     Complex tensors get independent real and imaginary parts with std / sqrt(2) each."""
-    gen = _gen(generator)
+    gen = _gen(generator, "normal_")
     mean, std = float(mean), float(std)
     if self.dtype.is_complex:
         if not std >= 0.0:
@@ -884,7 +884,7 @@ def random_(self, from_=_UNSET, to=_UNSET, *, generator=None):
     """Fill with integers: random_() over the dtype's range, random_(to) over [0, to), random_(from, to).
 
     ``random_(from, None)`` draws from [from, the dtype's largest value]."""
-    gen = _gen(generator)
+    gen = _gen(generator, "random_")
     dtype = self.dtype
     if to is _UNSET:
         from_, to = (_UNSET, _UNSET) if from_ is _UNSET else (0, from_)
@@ -985,7 +985,7 @@ def _random_full_values(gen, n, dtype):
                  else "BernoulliBackward2")
 def bernoulli_(self, p=0.5, *, generator=None):
     """Fill with Bernoulli(p) draws; ``p`` is a float or a tensor of probabilities broadcast to self."""
-    gen = _gen(generator)
+    gen = _gen(generator, "bernoulli_")
     if isinstance(p, Tensor):
         return _bernoulli_tensor_(self, p, gen)
     p = float(p)
@@ -1051,7 +1051,7 @@ def _memory_order_like(out_arr, other):
 @_grad_recording(lambda a, k: "ExponentialBackward0")
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fill with Exp(lambd) samples: -1/lambd * log1p(-u) in double."""
-    gen = _gen(generator)
+    gen = _gen(generator, "exponential_")
     if not self.dtype.is_floating_point:
         raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {_type_label(self.dtype)}")
@@ -1070,7 +1070,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
 @_grad_recording(lambda a, k: "CauchyBackward0")
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill with Cauchy(median, sigma) samples: fma(sigma, tan(pi * (u - 0.5)), median) in double."""
-    gen = _gen(generator)
+    gen = _gen(generator, "cauchy_")
     if not self.dtype.is_floating_point:
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a floating "
                            f"point but you specified {_cpp_type_name(self.dtype)}")
@@ -1089,7 +1089,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 @_grad_recording(lambda a, k: "GeometricBackward0")
 def geometric_(self, p, *, generator=None):
     """Fill with Geometric(p) samples (number of trials to the first success): ceil(log(u) / log1p(-p))."""
-    gen = _gen(generator)
+    gen = _gen(generator, "geometric_")
     p = float(p)
     if not (0 < p < 1):
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
@@ -1125,7 +1125,7 @@ def _double_to_int(v, dtype):
 @_grad_recording(lambda a, k: "LogNormalBackward0")
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill with exp(N(mean, std^2)) samples, drawn through the serial normal path (shared cache)."""
-    gen = _gen(generator)
+    gen = _gen(generator, "log_normal_")
     _check_float_dtype(self.dtype, "log_normal_cpu")
     mean, std = float(mean), float(std)
     if not std > 0.0:
@@ -1411,7 +1411,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              "float64": ((1 << 53) + 1, "2^53+1", "Double")}.get(dt.name)
     if limit is not None and n > limit[0]:
         raise RuntimeError(f"n cannot be greater than {limit[1]} for {limit[2]} type.")
-    gen = _gen(generator)
+    gen = _gen(generator, "randperm")
     perm = _randperm_values(gen, n)
     t = _prepare_out(out, (n,), dtype, dtype) if out is not None else _new_empty((n,), dt)
     if n:
@@ -1447,7 +1447,7 @@ def _randperm_values(gen, n):
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            pin_memory=False, requires_grad=False):
     """torch.normal: (Tensor, Tensor), (Tensor, float), (float, Tensor) or (float, float, size)."""
-    gen = _gen(generator)
+    gen = _gen(generator, "normal")
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mt and not st:
         if size is None:
@@ -1537,7 +1537,7 @@ def _inplace_binary(t, other, op):
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Bernoulli draws with probabilities ``input`` (or the scalar ``p``), shaped and typed like input."""
-    gen = _gen(generator)
+    gen = _gen(generator, "bernoulli")
     # the result is a fresh contiguous tensor (not input's stride order), drawn in row-major order
     t = _new_empty(input._data.shape, input.dtype) if out is None else _prepare_out(out, input._data.shape, None,
                                                                                      None)
@@ -1552,7 +1552,7 @@ def _tensor_bernoulli(self, p=None, *, generator=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Sample indices from the rows of ``input`` (non-negative weights), PyTorch's CPU algorithms."""
-    gen = _gen(generator)
+    gen = _gen(generator, "multinomial")
     if input.dim() < 1 or input.dim() > 2:
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if not input.dtype.is_floating_point:
