@@ -81,6 +81,7 @@ NEEDS = {
     "tutorials/t19_indexing_and_views": "indexing, index assignment, views/strides, gather/scatter, broadcasting, view errors",
     "tutorials/t20_losses": "nn losses (MSE, L1, SmoothL1, Huber, CrossEntropy variants, NLL, BCE, BCEWithLogits, KLDiv)",
     "tutorials/t21_weight_init": "nn.init (xavier, kaiming, trunc_normal, orthogonal, calculate_gain), default inits, random stream",
+    "tutorials/t22_attention": "nn.MultiheadAttention, F.scaled_dot_product_attention, nn.TransformerEncoder(Layer)",
 }
 
 XFAIL = {
