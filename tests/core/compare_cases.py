@@ -41,6 +41,8 @@ def _normalise(value):
 def _compare(mine, theirs, strides, rtol, atol):
     if torch is not None and isinstance(theirs, torch.Tensor):
         assert isinstance(mine, tg.Tensor), f"expected a Tensor, got {type(mine).__name__}: {mine!r}"
+        if theirs.is_conj() or theirs.is_neg():
+            theirs = theirs.resolve_conj().resolve_neg()
         assert_same(mine, theirs, rtol=rtol, atol=atol)
         if strides and theirs.numel() > 1:
             assert mine.stride() == theirs.stride(), f"stride {mine.stride()} != {theirs.stride()}"

@@ -58,6 +58,11 @@ def parse_size(size, name="size", varargs=True):
     return tuple(out)
 
 
+def check_dtype_arg(dtype, name):
+    if dtype is not None and not isinstance(dtype, D.dtype):
+        raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+
+
 def _finish(t, requires_grad):
     if requires_grad:
         if not (t.dtype.is_floating_point or t.dtype.is_complex):
@@ -74,6 +79,7 @@ def _factory(np_fn, name):
         if kw:
             raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
         shape = parse_size(size, name)
+        check_dtype_arg(dtype, name)
         check_device(device)
         dt = dtype or D.get_default_dtype()
         t = _make(np_fn(shape, dtype=dt._np), dt)
@@ -116,6 +122,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pi
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     shape = parse_size((size,), "full")
+    check_dtype_arg(dtype, "full")
     check_device(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -231,6 +238,7 @@ def _contiguous(shape):
 def _like(fill, name):
     def like(input, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
              memory_format=None):
+        check_dtype_arg(dtype, name)
         check_device(device)
         dt = dtype or input.dtype
         arr = _empty_like_array(input, dt, memory_format)
@@ -452,6 +460,7 @@ def _from_python(data, dtype):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: always copies ``data``."""
+    check_dtype_arg(dtype, "tensor")
     check_device(device)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
@@ -548,6 +557,7 @@ def _num(x):
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
            requires_grad=False):
+    check_dtype_arg(dtype, "arange")
     check_device(device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
