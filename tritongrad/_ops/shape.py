@@ -393,7 +393,7 @@ def _cat_dim_check(tensors, d, name="cat"):
             if k != d and t._data.shape[k] != ref._data.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref._data.shape[k]} but got size {t._data.shape[k]} for tensor number "
-                                   f"{tensors.index(t)} in the list.")
+                                   f"{next(i for i, u in enumerate(tensors) if u is t)} in the list.")
 
 
 def cat(tensors, dim=0, *, out=None):
