@@ -318,3 +318,24 @@ def test_training_steps_match_torch():
         gopt.step()
     for (n, pt), (_, pg) in zip(tmodel.named_parameters(), gmodel.named_parameters()):
         np.testing.assert_allclose(pg.detach().numpy(), pt.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=n)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.bool])
+def test_integer_dtype_support_matches(dtype):
+    name = str(dtype).split(".")[-1]
+
+    def dt(lib):
+        return getattr(lib, name)
+    cases = [lambda m, t: m.conv2d(t.ones(1, 2, 4, 4, dtype=dt(t)), t.ones(3, 2, 2, 2, dtype=dt(t))),
+             lambda m, t: m.conv1d(t.ones(1, 2, 4, dtype=dt(t)), t.ones(1, 2, 1, dtype=dt(t))),
+             lambda m, t: m.conv_transpose2d(t.ones(1, 2, 4, 4, dtype=dt(t)), t.ones(2, 1, 2, 2, dtype=dt(t))),
+             lambda m, t: m.pad(t.ones(1, 2, 4, 4, dtype=dt(t)), (1, 1, 1, 1), mode="reflect"),
+             lambda m, t: m.pad(t.ones(1, 2, 4, 4, dtype=dt(t)), (1, 1, 1, 1), mode="replicate"),
+             lambda m, t: m.max_pool1d(t.ones(1, 2, 4, dtype=dt(t)), 2)]
+    for case in cases:
+        try:
+            expected = case(F, torch)
+        except Exception as e:  # noqa: BLE001 - compared by type and message
+            assert _err(lambda: case(TF, tg)) == (type(e).__name__, str(e))
+            continue
+        np.testing.assert_array_equal(case(TF, tg).numpy(), expected.numpy())

@@ -255,7 +255,7 @@ def _convolution(x, w, bias, geo, transposed):
     return out
 
 
-def _conv_checks(x, w, bias, nd, name, groups, stride):
+def _conv_checks(x, w, bias, nd, name, groups, stride, transposed=False):
     if x.dim() not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
                            f"input of size: {_shape_str(x.shape)}")
@@ -276,6 +276,11 @@ def _conv_checks(x, w, bias, nd, name, groups, stride):
                            f"match the convolution dimensions, but got stride={list(_ntuple(stride, nd))}")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
+    kind = _dt_name(x.dtype)
+    if transposed and not (x.dtype.is_floating_point or kind == "int64"):
+        raise _unsupported(f"slow_conv_transpose{max(nd, 2)}d_out_cpu", x.dtype)
+    if kind == "bool":
+        raise _unsupported(f"slow_conv{max(nd, 2)}d_cpu", x.dtype)
 
 
 def _scalar_name(dt):
@@ -365,7 +370,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dilation, nd, name):
-    _conv_checks(x, w, bias, nd, name, groups, stride)
+    _conv_checks(x, w, bias, nd, name, groups, stride, transposed=True)
     unbatched = x.dim() == nd + 1
     if unbatched:
         x = x.unsqueeze(0)
@@ -707,6 +712,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """Applies a 1D max pooling over an input signal composed of several input planes."""
     if return_indices:
         return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    if not input.dtype.is_floating_point:
+        raise _unsupported("max_pool1d_impl", input.dtype)
     if input.dim() not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            "input, but got:" + _shape_str(input.shape))
@@ -1346,6 +1353,8 @@ def pad(input, pad, mode="constant", value=None):
                                f"{_shape_str(input.shape)}")
         if mode == "circular" and (lo > L or hi > L):
             raise RuntimeError("Padding value causes wrapping around more than once.")
+    if mode != "circular" and _dt_name(input.dtype) == "bool":
+        raise _unsupported(("reflection_pad" if mode == "reflect" else "replication_pad") + f"{nd}d", input.dtype)
     idx = None
     for (lo, hi), L in zip(pairs, in_sp):
         ii = _pad_index(L, lo, hi, mode)
