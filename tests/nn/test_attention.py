@@ -247,3 +247,25 @@ def test_sdpa_node_and_mask_gradient(shape, value_dim):
         grads_g = tg.autograd.grad(out_g.pow(2).sum(), [qg, vg] + ([mg] if m.requires_grad else []))
         for a, b in zip(grads_g, grads_t):
             close(a, b)
+
+
+@pytest.mark.parametrize("case", [
+    lambda nn, t, m, x: m(x, x, x, attn_mask=t.zeros(2, 3)),
+    lambda nn, t, m, x: m(x, x, x, attn_mask=t.zeros(5, 3, 3)),
+    lambda nn, t, m, x: m(x, x, x, attn_mask=t.zeros(1, 1, 3, 3)),
+    lambda nn, t, m, x: m(x, x, x, key_padding_mask=t.zeros(2, 4, dtype=t.bool)),
+    lambda nn, t, m, x: m(x, x, x, key_padding_mask=t.zeros(3, 3, dtype=t.bool)),
+    lambda nn, t, m, x: m(x, x, x, key_padding_mask=t.zeros(2, 3, dtype=t.int64)),
+    lambda nn, t, m, x: m(x, x, x, is_causal=True),
+    lambda nn, t, m, x: m(t.randn(3, 2, 5), x, x),
+    lambda nn, t, m, x: m(x, t.randn(3, 4), x),
+    lambda nn, t, m, x: m(x[:, 0], x[:, 0], x[:, 0], attn_mask=t.zeros(3, 3, 3)),
+    lambda nn, t, m, x: m(x[:, 0], x[:, 0], x[:, 0], key_padding_mask=t.zeros(2, 3, dtype=t.bool)),
+    lambda nn, t, m, x: m(x[None], x[None], x[None]),
+    lambda nn, t, m, x: nn.MultiheadAttention(0, 2),
+])
+def test_mha_errors_match(case):
+    m_t, m_g = torch.nn.MultiheadAttention(4, 2), tnn.MultiheadAttention(4, 2)
+    expected = _err(lambda: case(torch.nn, torch, m_t, torch.randn(3, 2, 4)))
+    assert expected is not None
+    assert _err(lambda: case(tnn, tg, m_g, tg.randn(3, 2, 4))) == expected
