@@ -352,3 +352,26 @@ def test_float32_and_saturated_gates_do_not_warn():
         warnings.simplefilter("error")
         out_g = gm(to_tg(x))[0]
     close(out_g, tm(x)[0], 1e-5)
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+def test_packed_unsorted_with_initial_state(mode):
+    torch.manual_seed(13)
+    tm, gm = pair(mode, 3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    x = torch.randn(4, 5, 3, dtype=torch.float64, requires_grad=True)
+    lengths = torch.tensor([2, 5, 1, 3])
+    h0 = torch.randn(4, 4, 4, dtype=torch.float64, requires_grad=True)
+    xg, h0g = to_tg(x), to_tg(h0)
+    pt = prnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    pg = trnn.pack_padded_sequence(xg, tg.tensor(lengths.numpy()), batch_first=True, enforce_sorted=False)
+    if mode == "LSTM":
+        c0 = torch.randn(4, 4, 4, dtype=torch.float64, requires_grad=True)
+        c0g = to_tg(c0)
+        hs_t, hs_g = (h0, c0), (h0g, c0g)
+    else:
+        hs_t, hs_g = h0, h0g
+    compare_run(tm, gm, [pt, hs_t], [pg, hs_g])
+    close(xg.grad, x.grad)
+    close(h0g.grad, h0.grad)
+    if mode == "LSTM":
+        close(c0g.grad, c0.grad)
