@@ -58,7 +58,7 @@ torch.masked_select torch.nonzero torch.unique torch.sort torch.argsort torch.to
 torch.roll torch.tile torch.repeat_interleave torch.flatten torch.squeeze torch.unsqueeze torch.permute
 torch.transpose torch.reshape torch.broadcast_to torch.meshgrid torch.tril torch.triu torch.diag
 torch.matmul torch.mm torch.bmm torch.baddbmm torch.addmm torch.einsum torch.outer torch.kron torch.cdist
-torch.tensordot torch.trace torch.norm torch.dist torch.cross
+torch.tensordot torch.trace torch.norm torch.dist torch.cross torch.det torch.inverse torch.matrix_power
 torch.sum torch.mean torch.std torch.var torch.max torch.min torch.argmax torch.argmin torch.amax torch.amin
 torch.prod torch.cumsum torch.cumprod torch.logsumexp torch.median torch.quantile torch.mode torch.histc
 torch.bincount torch.bucketize torch.searchsorted torch.count_nonzero torch.var_mean torch.std_mean
