@@ -387,7 +387,7 @@ def test_interpolate_antialias(mode, kw):
         _err(lambda: F.interpolate(torch.randn(1, 2, 4), scale_factor=0.5, mode="linear", antialias=True))
 
 
-@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 @pytest.mark.parametrize("align_corners", [False, True])
 def test_affine_grid_and_grid_sample(mode, padding_mode, align_corners):

@@ -1510,65 +1510,106 @@ def _grid_source(coord, size, padding_mode, align_corners):
     return c, mult
 
 
+def _grid_tap_coords(c, size, padding_mode, align_corners):
+    """Where a bicubic tap at pixel coordinate ``c`` reads (PyTorch's compute_coordinates, no gradient)."""
+    if padding_mode == "border":
+        return np.clip(c, 0, size - 1)
+    if padding_mode == "reflection":
+        if align_corners:
+            c, _ = _reflect_coords(c, 0, 2 * (size - 1))
+        else:
+            c, _ = _reflect_coords(c, -1, 2 * size - 1)
+        return np.clip(c, 0, size - 1)
+    return c
+
+
+def _cubic_weights(t):
+    """The four cubic-convolution weights (A = -0.75) of fraction ``t`` and their derivatives in ``t``."""
+    a = -0.75
+
+    def near(v):
+        return ((a + 2) * v - (a + 3)) * v * v + 1
+
+    def far(v):
+        return ((a * v - 5 * a) * v + 8 * a) * v - 4 * a
+
+    def near_d(v):
+        return (3 * (a + 2) * v - 2 * (a + 3)) * v
+
+    def far_d(v):
+        return (3 * a * v - 10 * a) * v + 8 * a
+    ws = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    ds = [far_d(t + 1), near_d(t), -near_d(1 - t), -far_d(2 - t)]
+    return ws, ds
+
+
 def _grid_sample_2d(x, grid, mode, padding_mode, align_corners):
     dt = _compute_dtype(x.dtype._np)
     xn, gn = _np(x, dt), _np(grid, dt)
     n, c, h, w = xn.shape
     ho, wo = gn.shape[1:3]
-    ix, mx = _grid_source(gn[..., 0], w, padding_mode, align_corners)
-    iy, my = _grid_source(gn[..., 1], h, padding_mode, align_corners)
+    # bicubic taps apply the padding mode one by one, so its source index is only unnormalised
+    source_padding = "zeros" if mode == "bicubic" else padding_mode
+    ix, mx = _grid_source(gn[..., 0], w, source_padding, align_corners)
+    iy, my = _grid_source(gn[..., 1], h, source_padding, align_corners)
     xf = xn.reshape(n, c, h * w)
+    p = ho * wo
 
     def corner(cx, cy):
         """Values (N, C, P) at integer corners, zero outside, and the in-bounds mask (N, 1, P)."""
-        inside = ((cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)).reshape(n, 1, -1)
-        flat = (np.clip(cy, 0, h - 1) * w + np.clip(cx, 0, w - 1)).astype(np.int64).reshape(n, 1, -1)
-        vals = np.take_along_axis(xf, np.broadcast_to(flat, (n, c, flat.shape[2])), axis=2)
+        inside = ((cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)).reshape(n, 1, p)
+        flat = (np.clip(cy, 0, h - 1) * w + np.clip(cx, 0, w - 1)).astype(np.int64).reshape(n, 1, p)
+        vals = np.take_along_axis(xf, np.broadcast_to(flat, (n, c, p)), axis=2)
         return np.where(inside, vals, 0), inside, flat
 
+    def flat3(a):
+        return a.reshape(n, 1, p)
+    corners = []  # (values, in-bounds, flat index, weight, d weight/d ix, d weight/d iy)
     if mode == "nearest":
-        cx, cy = np.rint(ix), np.rint(iy)
-        vals, inside, flat = corner(cx, cy)
-        corners = [(vals, inside, flat, np.ones((n, 1, ho * wo), dtype=dt))]
-        out = vals
-    else:
+        vals, inside, flat = corner(np.rint(ix), np.rint(iy))
+        zero = np.zeros((n, 1, p), dtype=dt)
+        corners.append((vals, inside, flat, np.ones((n, 1, p), dtype=dt), zero, zero))
+    elif mode == "bilinear":
         x0, y0 = np.floor(ix), np.floor(iy)
         x1, y1 = x0 + 1, y0 + 1
-        weights = [((x1 - ix) * (y1 - iy)), ((ix - x0) * (y1 - iy)), ((x1 - ix) * (iy - y0)), ((ix - x0) * (iy - y0))]
-        corners = []
-        out = np.zeros((n, c, ho * wo), dtype=dt)
-        for (cx, cy), wgt in zip(((x0, y0), (x1, y0), (x0, y1), (x1, y1)), weights):
+        for cx, cy, wx, wy, dwx, dwy in ((x0, y0, x1 - ix, y1 - iy, -1, -1), (x1, y0, ix - x0, y1 - iy, 1, -1),
+                                         (x0, y1, x1 - ix, iy - y0, -1, 1), (x1, y1, ix - x0, iy - y0, 1, 1)):
             vals, inside, flat = corner(cx, cy)
-            wgt = wgt.reshape(n, 1, -1)
-            out += vals * wgt
-            corners.append((vals, inside, flat, wgt))
+            corners.append((vals, inside, flat, flat3(wx * wy), flat3(dwx * wy), flat3(wx * dwy)))
+    else:
+        x0, y0 = np.floor(ix), np.floor(iy)
+        wxs, dxs = _cubic_weights(ix - x0)
+        wys, dys = _cubic_weights(iy - y0)
+        for j in range(4):
+            ty = np.trunc(_grid_tap_coords(y0 - 1 + j, h, padding_mode, align_corners))
+            for i in range(4):
+                tx = np.trunc(_grid_tap_coords(x0 - 1 + i, w, padding_mode, align_corners))
+                vals, inside, flat = corner(tx, ty)
+                corners.append((vals, inside, flat, flat3(wxs[i] * wys[j]), flat3(dxs[i] * wys[j]),
+                                flat3(wxs[i] * dys[j])))
+    out = np.zeros((n, c, p), dtype=dt)
+    for vals, _, _, wgt, _, _ in corners:
+        out += vals * wgt
     out_t = Tensor._make(np.ascontiguousarray(out.reshape(n, c, ho, wo).astype(x.dtype._np)), x.dtype)
     if needs_grad(x, grid):
         def backward(node, go):
-            g = _np(go, dt).reshape(n, c, ho * wo)
+            g = _np(go, dt).reshape(n, c, p)
             gx = gg = None
             if _wants(node, 0):
                 acc = np.zeros(n * c * h * w, dtype=np.float64)
                 base = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1)
-                for vals, inside, flat, wgt in corners:
-                    contrib = np.where(inside, g * wgt, 0)
-                    acc += np.bincount((base + flat).reshape(-1), weights=contrib.reshape(-1).astype(np.float64),
-                                       minlength=acc.size)
+                for vals, inside, flat, wgt, _, _ in corners:
+                    contrib = np.broadcast_to(np.where(inside, g * wgt, 0), (n, c, p))
+                    acc += np.bincount(np.broadcast_to(base + flat, (n, c, p)).reshape(-1),
+                                       weights=contrib.reshape(-1).astype(np.float64), minlength=acc.size)
                 gx = Tensor._make(acc.reshape(n, c, h, w).astype(x.dtype._np), x.dtype)
             if _wants(node, 1):
-                gix = np.zeros((n, ho * wo), dtype=dt)
-                giy = np.zeros((n, ho * wo), dtype=dt)
-                if mode == "bilinear":
-                    ixf, iyf = ix.reshape(n, -1), iy.reshape(n, -1)
-                    x0f, y0f = x0.reshape(n, -1), y0.reshape(n, -1)
-                    x1f, y1f = x0f + 1, y0f + 1
-                    # d(weight)/d(ix) and d(weight)/d(iy) of the nw, ne, sw, se corners
-                    dwx = [-(y1f - iyf), (y1f - iyf), -(iyf - y0f), (iyf - y0f)]
-                    dwy = [-(x1f - ixf), -(ixf - x0f), (x1f - ixf), (ixf - x0f)]
-                    for (vals, inside, flat, wgt), ax, ay in zip(corners, dwx, dwy):
-                        s_ = (vals * g).sum(1)
-                        gix += s_ * ax
-                        giy += s_ * ay
+                gix = np.zeros((n, p), dtype=dt)
+                giy = np.zeros((n, p), dtype=dt)
+                for vals, _, _, _, dwx, dwy in corners:
+                    s_ = (vals * g).sum(1)
+                    gix += s_ * dwx[:, 0]
+                    giy += s_ * dwy[:, 0]
                 gg_arr = np.stack([gix.reshape(n, ho, wo) * mx, giy.reshape(n, ho, wo) * my], axis=-1)
                 gg = Tensor._make(np.ascontiguousarray(gg_arr.astype(grid.dtype._np)), grid.dtype)
             return gx, gg
@@ -1602,8 +1643,6 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if input.dtype != grid.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                            f"{input.dtype} and grid has {grid.dtype}")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample: mode='bicubic' is not implemented in tritongrad")
     return _grid_sample_2d(input, grid, mode, padding_mode, align_corners)
 
 
