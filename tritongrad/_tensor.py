@@ -32,6 +32,7 @@ class Tensor:
     _post_acc_hooks = None
     _retains_grad = False
     _view_info = None
+    _view_version = None  # a view: the storage version its grad_fn was recorded at
     _inference = False
     _is_param = False
 
@@ -75,6 +76,7 @@ class Tensor:
         """A new tensor over ``arr``, a numpy view into this tensor's memory."""
         base = self._base if self._base is not None else self
         t = Tensor._make(arr, self.dtype, self._storage, base, self._vc)
+        t._view_version = self._vc[0]
         if view_info is not None:
             t._view_info = view_info
         return t
@@ -237,6 +239,8 @@ class Tensor:
     # -------------------------------------------------------------- autograd fields
     @property
     def requires_grad(self):
+        if self._view_version is not None and self._view_version != self._vc[0]:
+            sync_view(self)
         return self._requires_grad or self._grad_fn is not None
 
     @requires_grad.setter
@@ -268,6 +272,8 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._view_version is not None and self._view_version != self._vc[0]:
+            sync_view(self)
         return self._grad_fn
 
     @property
@@ -312,6 +318,8 @@ class Tensor:
 
     def _grad_edge(self):
         """(node, input_nr) that gradients for this tensor flow into, or None."""
+        if self._view_version is not None and self._view_version != self._vc[0]:
+            sync_view(self)
         fn = self._grad_fn
         if fn is not None:
             return (fn, self._output_nr)
@@ -491,6 +499,17 @@ class Tensor:
 
     def __torch_function__(self, *a, **k):  # pragma: no cover - present so duck-typed checks succeed
         return NotImplemented
+
+
+def sync_view(view):
+    """A view whose memory was written in place (through its base or another view) after its history was
+    recorded now follows the base's current history, through AsStridedBackward0, as PyTorch's views do."""
+    view._view_version = view._vc[0]
+    base = view._base
+    if base._grad_fn is None and not base._requires_grad:
+        return
+    from ._ops.inplace import regenerate_view_fn
+    regenerate_view_fn(view, base)
 
 
 def legacy_type_name(t):

@@ -780,3 +780,40 @@ def test_graph_released_after_backward_without_gc():
     y.sum().backward()
     del y
     assert ref() is None, "the graph must be freed by reference counting alone"
+
+
+def test_view_follows_base_modified_in_place_afterwards():
+    def f(m):
+        x = m.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x * 1
+        v = y[0:2]
+        y.mul_(2)
+        name = type(v.grad_fn).__name__
+        (v * m.tensor([1.0, 10.0])).sum().backward()
+        return name, x.grad
+    mine, theirs = on_both(f)
+    assert mine[0] == theirs[0]
+    assert_same(mine[1], theirs[1])
+
+
+def test_view_of_plain_tensor_becomes_differentiable_after_setitem():
+    def f(m):
+        z = m.zeros(4)
+        v = z[1:3]
+        w = m.tensor(5.0, requires_grad=True)
+        z[1] = w
+        return v.requires_grad, type(v.grad_fn).__name__
+    mine, theirs = on_both(f)
+    assert mine == theirs
+
+
+def test_two_views_of_one_base():
+    def f(m):
+        x = m.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x.clone()
+        a, b = y[:2], y[2:]
+        a.mul_(3)
+        b.add_(a.sum())
+        y.sum().backward()
+        return x.grad
+    same(f)

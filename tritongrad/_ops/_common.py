@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap_dim, _scalar_type_name
+from .._tensor import Tensor, _wrap_dim, _scalar_type_name, sync_view
 from ..autograd import grad_mode
 from ..autograd import graph
 from ..autograd.graph import node_class, SavedTensor
@@ -56,8 +56,13 @@ def needs_grad(*tensors):
     if not _state[0]:
         return False
     for t in tensors:
-        if isinstance(t, Tensor) and (t._requires_grad or t._grad_fn is not None):
-            return True
+        if isinstance(t, Tensor):
+            if t._requires_grad or t._grad_fn is not None:
+                return True
+            if t._view_version is not None and t._view_version != t._vc[0]:
+                sync_view(t)
+                if t._grad_fn is not None:
+                    return True
     return False
 
 
@@ -86,6 +91,8 @@ def record(name, outputs, inputs, backward, saved=(), saved_names=None):
     edges = []
     for t in inputs:
         if isinstance(t, Tensor):
+            if t._view_version is not None and t._view_version != t._vc[0]:
+                sync_view(t)
             fn = t._grad_fn
             if fn is not None:
                 edges.append((fn, t._output_nr))

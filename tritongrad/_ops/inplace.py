@@ -133,11 +133,19 @@ def _rebase_view(view, base, node):
     cs._release = node._release
     base._grad_fn = cs
     base._output_nr = 0
+    regenerate_view_fn(view, base)
+
+
+def regenerate_view_fn(view, base):
+    """The view's history: AsStridedBackward0 from the base's current gradient edge."""
+    size, stride, offset = view._data.shape, view.stride(), view.storage_offset()
+    base_meta = (base._data.shape, base.stride(), base.storage_offset())
     view_node = node_class("AsStridedBackward0")(
-        ((cs, 0),), _as_strided_backward(base_meta, size, stride, offset), (),
+        (base._grad_edge(),), _as_strided_backward(base_meta, size, stride, offset), (),
         ((view._data.shape, view.dtype),))
     view._grad_fn = view_node
     view._output_nr = 0
+    view._view_version = view._vc[0]
 
 
 def _storage_size(base):
