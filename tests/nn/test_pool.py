@@ -557,3 +557,21 @@ def test_uint8_resampling_matches_fixed_point():
                 got = TF.interpolate(tg.tensor(x.numpy()), mode=mode, antialias=antialias, align_corners=align_corners,
                                      **kw)
                 np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+@pytest.mark.parametrize("kw", [dict(size=(5, 11)), dict(size=(20, 7)), dict(scale_factor=(2.5, 0.3))])
+def test_interpolate_lanczos(kw):
+    torch.manual_seed(23)
+    x = rand(2, 3, 9, 8)
+    check(lambda x: F.interpolate(x, mode="lanczos", antialias=True, **kw),
+          lambda x: TF.interpolate(x, mode="lanczos", antialias=True, **kw), x)
+    x8 = (torch.randn(2, 3, 9, 8) * 60 + 128).clamp(0, 255).to(torch.uint8)
+    np.testing.assert_array_equal(TF.interpolate(tg.tensor(x8.numpy()), mode="lanczos", antialias=True, **kw).numpy(),
+                                  F.interpolate(x8, mode="lanczos", antialias=True, **kw).numpy())
+    for case in (lambda m, t: m.interpolate(t.randn(1, 2, 4, 4), size=3, mode="lanczos"),
+                 lambda m, t: m.interpolate(t.randn(1, 2, 4, 4), size=3, mode="lanczos", antialias=True,
+                                            align_corners=True),
+                 lambda m, t: m.interpolate(t.randn(1, 2, 4), size=3, mode="lanczos", antialias=True),
+                 lambda m, t: m.interpolate(t.randn(1, 2, 4), size=3, mode="lanczos"),
+                 lambda m, t: m.interpolate(t.randn(1, 2, 4), size=3, mode="foo")):
+        assert _err(lambda: case(TF, tg)) == _err(lambda: case(F, torch))

@@ -1012,18 +1012,22 @@ def _cubic_matrix(L, o, align_corners, scale, compute):
 
 
 def _antialias_matrix(L, o, align_corners, scale, compute, cubic):
-    """(o, L) matrix of PyTorch's anti-aliased (support-widening) bilinear/bicubic resampling."""
+    """(o, L) matrix of PyTorch's anti-aliased (support-widening) bilinear/bicubic/lanczos resampling.
+
+    ``cubic`` is False (triangle filter), True (cubic, A = -0.5) or "lanczos" (Lanczos-3 windowed sinc)."""
     if align_corners:
         sc = (L - 1) / (o - 1) if o > 1 else 0.0
     else:
         sc = (1.0 / scale) if (scale is not None and scale > 0) else L / o
     sc = float(compute(sc))
-    interp_size = 4 if cubic else 2
+    interp_size = 6 if cubic == "lanczos" else (4 if cubic else 2)
     support = interp_size * 0.5 * sc if sc >= 1.0 else interp_size * 0.5
     invscale = 1.0 / sc if sc >= 1.0 else 1.0
 
     def filt(x):
         x = np.abs(x)
+        if cubic == "lanczos":
+            return np.where(x < 3.0, np.sinc(x) * np.sinc(x / 3.0), 0.0)
         if not cubic:
             return np.where(x < 1.0, 1.0 - x, 0.0)
         a = -0.5
@@ -1084,7 +1088,8 @@ def _interp_dtype_check(x, mode, nd, antialias):
     dt = x.dtype
     if dt.is_floating_point:
         return
-    if _dt_name(dt) == "uint8" and nd == 2 and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+    uint8_modes = ("nearest", "nearest-exact", "bilinear", "bicubic", "lanczos")
+    if _dt_name(dt) == "uint8" and nd == 2 and mode in uint8_modes:
         return
     if antialias:
         op = "compute_index_ranges_weights"
@@ -1100,24 +1105,22 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 recompute_scale_factor=None, antialias=False):
     """Down/up samples the input to the given size or by the given scale_factor."""
     nd = input.dim() - 2
-    modes = {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"}
+    modes = {"nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area", "lanczos"}
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear "
                              "| bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
-    if antialias and not (mode in ("bilinear", "bicubic") and input.dim() == 4):
-        if mode == "lanczos" and input.dim() == 4:
-            raise NotImplementedError("interpolate: mode='lanczos' is not implemented in tritongrad")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
                          "tensor as input")
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if nd < 1:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
-                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                  f"nearest-exact (got {mode})")
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | "
+                                  f"area | nearest-exact (got {mode})")
     in_sp = tuple(input.shape[2:])
     if size is not None:
         if isinstance(size, (list, tuple)):
@@ -1146,8 +1149,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("either size or scale_factor should be defined")
     if mode not in modes:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
-                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-                                  f"nearest-exact (got {mode})")
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | "
+                                  f"area | nearest-exact (got {mode})")
+    if mode == "lanczos" and nd != 2:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | "
+                                  f"area | nearest-exact (got {mode})")
+    if mode == "lanczos":
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
     need = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
     if mode in need and need[mode] != nd:
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {need[mode] + 2}D input")
@@ -1177,9 +1189,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                           f"Upsample{tag}{nd}DBackwardBackward0")
     # uint8 weights are computed in double, as PyTorch's fixed-point path does
     compute = np.float64 if input.dtype._np in (np.float64, np.uint8) else np.float32
-    tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D"}[mode]
+    tag = {"linear": "Linear1D", "bilinear": "Bilinear2D", "bicubic": "Bicubic2D", "trilinear": "Trilinear3D",
+           "lanczos": "Lanczos2D"}[mode]
     if antialias:
-        mats = [_antialias_matrix(L, o, align_corners, sc, compute, mode == "bicubic")
+        kind = "lanczos" if mode == "lanczos" else mode == "bicubic"
+        mats = [_antialias_matrix(L, o, align_corners, sc, compute, kind)
                 for L, o, sc in zip(in_sp, out_sp, scales)]
         if _dt_name(input.dtype) == "uint8":
             return _uint8_resample(input, mats)
