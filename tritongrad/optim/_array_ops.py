@@ -5,7 +5,15 @@ bfloat16), with Python scalars converted to that type, and rounds once when it s
 instead computes in the arrays' own dtype and converts Python scalars to it first, so ``x *= 0.999`` on a
 bfloat16 array would multiply by 1.0. These helpers pin the loop dtype to the opmath type and keep
 intermediate products in an opmath ``work`` array, so each helper rounds exactly once, like the op it
-mirrors. For float32 and float64 arrays they are plain in-place numpy arithmetic.
+mirrors.
+
+On float32 tensors the kernels of ``add``/``add_`` with ``alpha``, ``addcmul_`` and ``lerp_`` fuse the final
+multiply-add into one FMA (vectorised and scalar loops alike). Products of float32 numbers are exact in
+float64, so computing that multiply-add in float64 and rounding to float32 reproduces it. That costs about
+four times a plain numpy pass, so it is done for ``add`` with ``alpha`` only, which makes float32 SGD
+bit-identical to PyTorch's; Adam-like updates also go through PyTorch's float32 ``sqrt``, which on MKL
+builds is not correctly rounded, so exactness there would not pay for the cost. float64 tensors get plain
+numpy arithmetic (an ulp away where PyTorch fuses).
 """
 import numpy as np
 
@@ -43,10 +51,38 @@ def _alpha(x, alpha):
     return opmath(x)(x.dtype.type(alpha))
 
 
+def _fused(x):
+    """Whether PyTorch's kernel over ``x`` fuses its multiply-add (float32, and complex64's real view)."""
+    return x.dtype == np.float32
+
+
+_wide_buffer = [np.empty(0, np.float64)]
+
+
+def _wide_like(arr):
+    """A float64 scratch of ``arr``'s shape, carved from one reused buffer (fresh large arrays would cost a
+    page fault per page on every step)."""
+    if _wide_buffer[0].size < arr.size:
+        _wide_buffer[0] = np.empty(arr.size, np.float64)
+    return _wide_buffer[0][:arr.size].reshape(arr.shape)
+
+
+def _fma_into(out, a, b, c):
+    """``out = a * b + c`` rounded once to float32 (``a``: float32 values, ``b``: a float32 scalar, so
+    float64 holds a*b exactly)."""
+    wide = _wide_like(a)
+    wide[...] = a
+    wide *= b
+    wide += c
+    out[...] = wide
+
+
 def add_(x, y, work, alpha=1):
     """``x.add_(y, alpha=alpha)``."""
     if alpha == 1:
         np.add(x, y, out=x, dtype=opmath(x))
+    elif _fused(x):
+        _fma_into(x, y, np.float64(np.float32(alpha)), x)
     else:
         np.multiply(y, _alpha(x, alpha), out=work)
         np.add(x, work, out=x)
@@ -55,6 +91,9 @@ def add_(x, y, work, alpha=1):
 def add(x, y, work, alpha=1):
     """``x.add(y, alpha=alpha)``: a new array of ``x``'s dtype."""
     out = np.empty_like(x)
+    if _fused(x):
+        _fma_into(out, y, np.float64(np.float32(alpha)), x)
+        return out
     np.multiply(y, _alpha(x, alpha), out=work)
     np.add(x, work, out=out)
     return out
