@@ -146,6 +146,10 @@ def _import_target(fullname, target_name):
             raise
     parent_name, _, child = fullname.rpartition(".")
     parent = sys.modules.get(real_name(parent_name))
+    attribute = getattr(parent, "__dict__", {}).get(child)
+    if isinstance(attribute, types.ModuleType):
+        # A module object the parent made itself (never imported under its own name).
+        return attribute
     if parent is not None and child in getattr(parent, "__dict__", {}):
         # ``import torch.float32``: the name exists, it just is not a module (as in PyTorch).
         message = "No module named %r" % fullname

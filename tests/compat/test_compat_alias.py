@@ -320,3 +320,24 @@ def test_uncaught_errors_in_threads_show_no_alias_frames():
         "AttributeError: module 'torch' has no attribute 'surely_missing' (tritongrad does not "
         "provide torch.surely_missing yet)")
     assert "compat" + os.sep not in proc.stderr
+
+
+def test_module_objects_held_as_attributes_import_by_their_torch_name(extra_package):
+    (extra_package / "newpart" / "maker").mkdir()
+    (extra_package / "newpart" / "maker" / "__init__.py").write_text(
+        "import types\nflags = types.ModuleType('tritongrad.newpart.maker.flags')\n"
+        "flags.benchmark = False\nnot_a_module = 3\n")
+    out = check("""
+        import compat, tritongrad
+        tritongrad.__path__.append(%r)
+        compat.install()
+        import torch.newpart.maker.flags as flags
+        import tritongrad.newpart.maker
+        print(flags is tritongrad.newpart.maker.flags, flags.benchmark)
+        try:
+            import torch.newpart.maker.not_a_module
+        except ModuleNotFoundError as error:
+            print(error)
+    """ % str(extra_package))
+    assert out == ("True False\n"
+                   "No module named 'torch.newpart.maker.not_a_module'\n")

@@ -97,11 +97,13 @@ XFAIL = {
         'provide torch.autocast yet)'
     ),
     'tutorials/t18_training_script_boilerplate': (
-        'waiting on core fixes: torch.use_deterministic_algorithms(True) raises TypeError '
+        'waiting on core fixes: `import torch.backends.cudnn as cudnn` fails '
+        "(tritongrad.backends.cudnn is a _Flags object, not a module; PyTorch's is an "
+        'importable module); torch.use_deterministic_algorithms(True) raises TypeError '
         "'dtype' object is not callable (tritongrad/__init__.py calls bool(), which the "
-        "module's own torch.bool dtype shadows), and torch.__version__ must be a version-"
-        "comparing string (tritongrad.version.TorchVersion: torch.__version__ >= '2.2' is "
-        'False for a plain str)'
+        "module's own torch.bool dtype shadows); torch.__version__ must compare as a version "
+        "(tritongrad.version.TorchVersion): torch.__version__ >= '2.2' is False for a plain "
+        'str'
     ),
     'tutorials/t20_losses': (
         'waiting on an nn fix: cross_entropy(..., ignore_index=i) backward gives -0.0 '

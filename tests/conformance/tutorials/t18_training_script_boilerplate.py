@@ -1,12 +1,15 @@
 # Tutorial: the setup lines at the top of typical training scripts.
-# Exercises: torch.backends.cudnn.benchmark / deterministic, torch.use_deterministic_algorithms,
+# Exercises: import torch.backends.cudnn as cudnn, cudnn.benchmark / deterministic, torch.use_deterministic_algorithms,
 # torch.set_float32_matmul_precision, torch.backends.cuda.matmul.allow_tf32, device selection
 # with torch.cuda.is_available() / torch.device, torch.set_num_threads, torch.__version__
 # comparisons, and torch.set_printoptions.
 import random
 
 import torch
+import torch.backends.cudnn as cudnn
 
+cudnn.benchmark = True
+print(torch.backends.cudnn.benchmark, cudnn is torch.backends.cudnn)
 torch.backends.cudnn.benchmark = False
 torch.backends.cudnn.deterministic = True
 torch.use_deterministic_algorithms(True)
