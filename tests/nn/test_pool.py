@@ -575,3 +575,25 @@ def test_interpolate_lanczos(kw):
                  lambda m, t: m.interpolate(t.randn(1, 2, 4), size=3, mode="lanczos"),
                  lambda m, t: m.interpolate(t.randn(1, 2, 4), size=3, mode="foo")):
         assert _err(lambda: case(TF, tg)) == _err(lambda: case(F, torch))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_affine_grid_and_grid_sample_3d(mode, padding_mode):
+    torch.manual_seed(24)
+    theta = (torch.eye(3, 4, dtype=torch.float64) + 0.4 * torch.randn(2, 3, 4, dtype=torch.float64)).requires_grad_(True)
+    x = rand(2, 3, 4, 5, 6)
+    theta_g, x_g = to_tg(theta), to_tg(x)
+    grid_t = F.affine_grid(theta, (2, 3, 3, 4, 5), align_corners=False) * 1.3
+    grid_g = TF.affine_grid(theta_g, (2, 3, 3, 4, 5), align_corners=False) * 1.3
+    out_t = F.grid_sample(x, grid_t, mode=mode, padding_mode=padding_mode, align_corners=False)
+    out_g = TF.grid_sample(x_g, grid_g, mode=mode, padding_mode=padding_mode, align_corners=False)
+    close(out_g, out_t)
+    assert type(out_g.grad_fn).__name__ == type(out_t.grad_fn).__name__
+    seed = torch.randn_like(out_t)
+    out_t.backward(seed)
+    out_g.backward(tg.tensor(seed.numpy()))
+    close(x_g.grad, x.grad)
+    close(theta_g.grad, theta.grad, 1e-9)
+    assert _err(lambda: TF.grid_sample(x_g, grid_g, mode="bicubic", align_corners=False)) == \
+        _err(lambda: F.grid_sample(x, grid_t, mode="bicubic", align_corners=False))

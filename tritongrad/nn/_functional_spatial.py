@@ -1463,27 +1463,32 @@ def affine_grid(theta, size, align_corners=None):
             raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
                              f"{theta.shape}.")
     elif len(size) == 5:
-        raise NotImplementedError("affine_grid: 3-D (5-D size) grids are not implemented in tritongrad")
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (3, 4):
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {size}. Got "
+                             f"{theta.shape}.")
     else:
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                   f"respectively. Got size {size}.")
     if min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
-    n, _, h, w = size
-    xs, ys = _base_coords(w, align_corners), _base_coords(h, align_corners)
-    base = np.empty((h, w, 3))
-    base[..., 0] = xs[None, :]
-    base[..., 1] = ys[:, None]
-    base[..., 2] = 1.0
-    base = base.reshape(h * w, 3).astype(theta.dtype._np)
-    th = theta._data
-    r = np.matmul(base[None], np.swapaxes(th, 1, 2))  # (N, HW, 2)
-    out = Tensor._make(np.ascontiguousarray(r.reshape(n, h, w, 2)), theta.dtype)
+    n, sp = size[0], size[2:]
+    nd = len(sp)
+    # base grid rows (x, y[, z], 1): x runs along the last dim
+    base = np.empty(tuple(sp) + (nd + 1,))
+    for k in range(nd):
+        shape = [1] * nd
+        shape[nd - 1 - k] = sp[nd - 1 - k]
+        base[..., k] = _base_coords(sp[nd - 1 - k], align_corners).reshape(shape)
+    base[..., nd] = 1.0
+    pts = _prod(sp)
+    base = base.reshape(pts, nd + 1).astype(theta.dtype._np)
+    r = np.matmul(base[None], np.swapaxes(theta._data, 1, 2))  # (N, points, nd)
+    out = Tensor._make(np.ascontiguousarray(r.reshape((n,) + tuple(sp) + (nd,))), theta.dtype)
     if needs_grad(theta):
         base_t = Tensor._make(base, theta.dtype)
 
         def backward(node, go):
-            return (go.reshape(n, h * w, 2).transpose(1, 2).matmul(base_t),)
+            return (go.reshape(n, pts, nd).transpose(1, 2).matmul(base_t),)
         record("AffineGridGeneratorBackward0", out, (theta,), backward)
     return out
 
@@ -1557,78 +1562,93 @@ def _cubic_weights(t):
     return ws, ds
 
 
-def _grid_sample_2d(x, grid, mode, padding_mode, align_corners):
+def _grid_sample_nd(x, grid, mode, padding_mode, align_corners):
+    """grid_sample over 2 or 3 spatial dims; grid's last axis holds (x, y[, z]), i.e. the dims in reverse."""
     dt = _compute_dtype(x.dtype._np)
     xn, gn = _np(x, dt), _np(grid, dt)
-    n, c, h, w = xn.shape
-    ho, wo = gn.shape[1:3]
+    nd = xn.ndim - 2
+    n, c = xn.shape[:2]
+    in_sp = xn.shape[2:]
+    out_sp = gn.shape[1:1 + nd]
+    p = _prod(out_sp)
     # bicubic taps apply the padding mode one by one, so its source index is only unnormalised
     source_padding = "zeros" if mode == "bicubic" else padding_mode
-    ix, mx = _grid_source(gn[..., 0], w, source_padding, align_corners)
-    iy, my = _grid_source(gn[..., 1], h, source_padding, align_corners)
-    xf = xn.reshape(n, c, h * w)
-    p = ho * wo
+    pos, mult = [], []
+    for d in range(nd):
+        ci, mi = _grid_source(gn[..., nd - 1 - d], in_sp[d], source_padding, align_corners)
+        pos.append(ci.reshape(n, 1, p))
+        mult.append(mi)
+    plane = _prod(in_sp)
+    xf = xn.reshape(n, c, plane)
 
-    def corner(cx, cy):
-        """Values (N, C, P) at integer corners, zero outside, and the in-bounds mask (N, 1, P)."""
-        inside = ((cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)).reshape(n, 1, p)
-        flat = (np.clip(cy, 0, h - 1) * w + np.clip(cx, 0, w - 1)).astype(np.int64).reshape(n, 1, p)
+    def corner(coords):
+        """Values (N, C, P) at integer positions, zero outside, the in-bounds mask and flat index (N, 1, P)."""
+        inside = np.ones((n, 1, p), dtype=bool)
+        flat = np.zeros((n, 1, p), dtype=np.int64)
+        for cd, size in zip(coords, in_sp):
+            inside &= (cd >= 0) & (cd < size)
+            flat = flat * size + np.clip(cd, 0, size - 1).astype(np.int64)
         vals = np.take_along_axis(xf, np.broadcast_to(flat, (n, c, p)), axis=2)
         return np.where(inside, vals, 0), inside, flat
 
-    def flat3(a):
-        return a.reshape(n, 1, p)
-    corners = []  # (values, in-bounds, flat index, weight, d weight/d ix, d weight/d iy)
+    corners = []  # (values, in-bounds, flat index, weight, d weight / d position per dim)
     if mode == "nearest":
-        vals, inside, flat = corner(np.rint(ix), np.rint(iy))
+        vals, inside, flat = corner([np.rint(q) for q in pos])
         zero = np.zeros((n, 1, p), dtype=dt)
-        corners.append((vals, inside, flat, np.ones((n, 1, p), dtype=dt), zero, zero))
+        corners.append((vals, inside, flat, np.ones((n, 1, p), dtype=dt), [zero] * nd))
     elif mode == "bilinear":
-        x0, y0 = np.floor(ix), np.floor(iy)
-        x1, y1 = x0 + 1, y0 + 1
-        for cx, cy, wx, wy, dwx, dwy in ((x0, y0, x1 - ix, y1 - iy, -1, -1), (x1, y0, ix - x0, y1 - iy, 1, -1),
-                                         (x0, y1, x1 - ix, iy - y0, -1, 1), (x1, y1, ix - x0, iy - y0, 1, 1)):
-            vals, inside, flat = corner(cx, cy)
-            corners.append((vals, inside, flat, flat3(wx * wy), flat3(dwx * wy), flat3(wx * dwy)))
+        lo = [np.floor(q) for q in pos]
+        near = [(lo_d + 1 - q) for lo_d, q in zip(lo, pos)]  # weight of the lower neighbour
+        far = [(q - lo_d) for lo_d, q in zip(lo, pos)]
+        for bits in np.ndindex(*(2,) * nd):
+            fac = [far[d] if b else near[d] for d, b in enumerate(bits)]
+            wgt = _prod_arrays(fac)
+            grads = [(1 if b else -1) * _prod_arrays(fac[:d] + fac[d + 1:]) for d, b in enumerate(bits)]
+            vals, inside, flat = corner([lo[d] + b for d, b in enumerate(bits)])
+            corners.append((vals, inside, flat, wgt, grads))
     else:
-        x0, y0 = np.floor(ix), np.floor(iy)
-        wxs, dxs = _cubic_weights(ix - x0)
-        wys, dys = _cubic_weights(iy - y0)
+        lo = [np.floor(q) for q in pos]
+        (wys, dys), (wxs, dxs) = _cubic_weights(pos[0] - lo[0]), _cubic_weights(pos[1] - lo[1])
         for j in range(4):
-            ty = np.trunc(_grid_tap_coords(y0 - 1 + j, h, padding_mode, align_corners))
+            ty = np.trunc(_grid_tap_coords(lo[0] - 1 + j, in_sp[0], padding_mode, align_corners))
             for i in range(4):
-                tx = np.trunc(_grid_tap_coords(x0 - 1 + i, w, padding_mode, align_corners))
-                vals, inside, flat = corner(tx, ty)
-                corners.append((vals, inside, flat, flat3(wxs[i] * wys[j]), flat3(dxs[i] * wys[j]),
-                                flat3(wxs[i] * dys[j])))
+                tx = np.trunc(_grid_tap_coords(lo[1] - 1 + i, in_sp[1], padding_mode, align_corners))
+                vals, inside, flat = corner([ty, tx])
+                corners.append((vals, inside, flat, wxs[i] * wys[j], [wxs[i] * dys[j], dxs[i] * wys[j]]))
     out = np.zeros((n, c, p), dtype=dt)
-    for vals, _, _, wgt, _, _ in corners:
+    for vals, _, _, wgt, _ in corners:
         out += vals * wgt
-    out_t = Tensor._make(np.ascontiguousarray(out.reshape(n, c, ho, wo).astype(x.dtype._np)), x.dtype)
+    out_t = Tensor._make(np.ascontiguousarray(out.reshape((n, c) + tuple(out_sp)).astype(x.dtype._np)), x.dtype)
     if needs_grad(x, grid):
         def backward(node, go):
             g = _np(go, dt).reshape(n, c, p)
             gx = gg = None
             if _wants(node, 0):
-                acc = np.zeros(n * c * h * w, dtype=np.float64)
-                base = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1)
-                for vals, inside, flat, wgt, _, _ in corners:
+                acc = np.zeros(n * c * plane, dtype=np.float64)
+                base = (np.arange(n * c, dtype=np.int64) * plane).reshape(n, c, 1)
+                for vals, inside, flat, wgt, _ in corners:
                     contrib = np.broadcast_to(np.where(inside, g * wgt, 0), (n, c, p))
                     acc += np.bincount(np.broadcast_to(base + flat, (n, c, p)).reshape(-1),
                                        weights=contrib.reshape(-1).astype(np.float64), minlength=acc.size)
-                gx = Tensor._make(acc.reshape(n, c, h, w).astype(x.dtype._np), x.dtype)
+                gx = Tensor._make(acc.reshape(xn.shape).astype(x.dtype._np), x.dtype)
             if _wants(node, 1):
-                gix = np.zeros((n, p), dtype=dt)
-                giy = np.zeros((n, p), dtype=dt)
-                for vals, _, _, _, dwx, dwy in corners:
+                gpos = [np.zeros((n, p), dtype=dt) for _ in range(nd)]
+                for vals, _, _, _, grads in corners:
                     s_ = (vals * g).sum(1)
-                    gix += s_ * dwx[:, 0]
-                    giy += s_ * dwy[:, 0]
-                gg_arr = np.stack([gix.reshape(n, ho, wo) * mx, giy.reshape(n, ho, wo) * my], axis=-1)
-                gg = Tensor._make(np.ascontiguousarray(gg_arr.astype(grid.dtype._np)), grid.dtype)
+                    for d in range(nd):
+                        gpos[d] += s_ * grads[d][:, 0]
+                comps = [gpos[nd - 1 - k].reshape((n,) + tuple(out_sp)) * mult[nd - 1 - k] for k in range(nd)]
+                gg = Tensor._make(np.ascontiguousarray(np.stack(comps, axis=-1).astype(grid.dtype._np)), grid.dtype)
             return gx, gg
-        record("GridSampler2DBackward0", out_t, (x, grid), backward)
+        record(f"GridSampler{nd}DBackward0", out_t, (x, grid), backward)
     return out_t
+
+
+def _prod_arrays(arrays):
+    out = arrays[0]
+    for a in arrays[1:]:
+        out = out * a
+    return out
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
@@ -1642,22 +1662,23 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING)
         align_corners = False
-    if input.dim() == 5:
-        raise NotImplementedError("grid_sample: 5-D (volumetric) input is not implemented in tritongrad")
-    if input.dim() != 4 or grid.dim() != 4:
+    if input.dim() not in (4, 5) or grid.dim() != input.dim():
         raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
                            f"got input with sizes {_shape_str(input.shape)} and grid with sizes "
                            f"{_shape_str(grid.shape)}")
-    if grid.shape[-1] != 2:
-        raise RuntimeError("grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes "
-                           + _shape_str(grid.shape))
+    nd = input.dim() - 2
+    if grid.shape[-1] != nd:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
+                           f"sizes {_shape_str(grid.shape)}")
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
                            f"sizes {_shape_str(input.shape)} and grid with sizes {_shape_str(grid.shape)}")
     if input.dtype != grid.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
                            f"{input.dtype} and grid has {grid.dtype}")
-    return _grid_sample_2d(input, grid, mode, padding_mode, align_corners)
+    if mode == "bicubic" and nd == 3:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    return _grid_sample_nd(input, grid, mode, padding_mode, align_corners)
 
 
 # --------------------------------------------------------------------------------- max_unpool / channel_shuffle
