@@ -92,12 +92,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims, keepdim, full = _parse_dim_keepdim(input, dim, keepdim)
     cnp = _compute_np(dt)
     x = input._data if input._data.dtype == cnp else input._data.astype(cnp)
-    res = np.mean(x, axis=dims, keepdims=keepdim, dtype=cnp) if x.size else \
-        np.full(np.sum(x, axis=dims, keepdims=keepdim).shape, np.nan, dtype=cnp)
+    if x.size:
+        res = x.mean(dtype=cnp) if full and not keepdim else x.mean(axis=dims, keepdims=keepdim, dtype=cnp)
+    else:
+        res = np.full(x.sum(axis=dims, keepdims=keepdim).shape, np.nan, dtype=cnp)
     _check_out_grad(out, input)
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
-        shape = input.shape
+        shape = input._data.shape
         n = 1
         for d in dims:
             n *= shape[d]
@@ -208,10 +210,9 @@ def _max_min(input, dim, keepdim, is_max, name, out_cls):
         vals = cx.copy()
     else:
         idx = _arg_nan(cx, d, is_max)
-        vals = np.take_along_axis(cx, np.expand_dims(idx, d), d)
-        if not keepdim:
-            vals = np.squeeze(vals, d)
-        else:
+        # the reduction gives the same values (NaN where a NaN is, which the index points at)
+        vals = cx.max(axis=d, keepdims=keepdim) if is_max else cx.min(axis=d, keepdims=keepdim)
+        if keepdim:
             idx = np.expand_dims(idx, d)
     v = _make(vals, input.dtype)
     ix = _make(idx.astype(np.int64), D.int64)

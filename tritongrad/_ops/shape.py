@@ -45,23 +45,46 @@ def _infer_size(shape, numel):
     return tuple(shape)
 
 
+def _shape_arg(shape):
+    """view/reshape sizes as a tuple of ints: varargs, one sequence, or a torch.Size."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        shape = shape[0]
+        if isinstance(shape, Tensor):
+            shape = (int(shape),)
+    if type(shape) is tuple and all(type(v) is int for v in shape):
+        return shape
+    return tuple(int(v) for v in shape)
+
+
+def _resolved_shape(shape, numel):
+    if -1 in shape or math.prod(shape) != numel or any(v < 0 for v in shape):
+        return _infer_size(shape, numel)
+    return shape
+
+
+def _reshape_view(arr, shape):
+    """A numpy view of ``arr`` with ``shape``, or None when the strides make that impossible."""
+    if arr.flags.c_contiguous:
+        return arr.reshape(shape)
+    try:
+        return np.reshape(arr, shape, copy=False)
+    except ValueError:
+        return None
+
+
+def _view_backward_to(in_shape):
+    return lambda node, g: (g.reshape(in_shape),)
+
+
 def view(input, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         return view_dtype(input, shape[0])
-    shape = _infer_size(parse_size(shape, "view") if not _has_neg(shape) else _size_tuple(shape),
-                        input._data.size)
-    try:
-        arr = np.reshape(input._data, shape, copy=False)
-    except ValueError:
+    shape = _resolved_shape(_shape_arg(shape), input._data.size)
+    arr = _reshape_view(input._data, shape)
+    if arr is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
-                           "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
-    in_shape = input.shape
-    return _view(input, arr, "ViewBackward0", lambda node, g: (g.reshape(in_shape),))
-
-
-def _has_neg(shape):
-    s = _size_tuple(shape)
-    return any(v < 0 for v in s)
+                           "spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return _view(input, arr, "ViewBackward0", _view_backward_to(input._data.shape))
 
 
 def _size_tuple(shape):
@@ -79,18 +102,15 @@ def view_dtype(input, dtype):
 
 
 def reshape(input, *shape):
-    shape = _infer_size(_size_tuple(shape), input._data.size)
-    try:
-        arr = np.reshape(input._data, shape, copy=False)
-    except ValueError:
+    shape = _resolved_shape(_shape_arg(shape), input._data.size)
+    arr = _reshape_view(input._data, shape)
+    if arr is None:
         c = clone(input, memory_format=None)
-        in_shape = input.shape
         r = _make(np.reshape(c._data, shape), input.dtype)
         if needs_grad(c):
-            record("UnsafeViewBackward0", r, (c,), lambda node, g: (g.reshape(in_shape),))
+            record("UnsafeViewBackward0", r, (c,), _view_backward_to(input._data.shape))
         return r
-    in_shape = input.shape
-    return _view(input, arr, "ViewBackward0", lambda node, g: (g.reshape(in_shape),))
+    return _view(input, arr, "ViewBackward0", _view_backward_to(input._data.shape))
 
 
 def view_as(input, other):
