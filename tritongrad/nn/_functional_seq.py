@@ -12,7 +12,9 @@ import numpy as np
 
 import tritongrad as _tg
 
-__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
+# the private helpers are part of torch.nn.functional too, and custom attention layers call them
+__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward", "_canonical_mask", "_none_or_dtype",
+           "_mha_shape_check"]
 
 
 def _F():
