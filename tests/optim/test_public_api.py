@@ -79,3 +79,35 @@ def test_deepcopy_of_an_optimizer_keeps_state_and_groups():
     assert clone.param_groups[0]["lr"] == 0.1 and clone.param_groups[0]["params"][0] is not param
     assert list(clone.state_dict()["state"][0]) == ["step", "exp_avg", "exp_avg_sq"]
     assert repr(clone) == repr(opt)
+
+
+def test_optimizer_checkpoints_cross_between_torch_and_tritongrad(tmp_path):
+    """A torch.save'd Adam state dict resumes in tritongrad (and the reverse), continuing PyTorch's run."""
+    path = str(tmp_path / "adam.pt")
+    init = np.arange(6, dtype=np.float32).reshape(2, 3) / 7
+    t_param = torch.nn.Parameter(torch.from_numpy(init.copy()))
+    torch_opt = torch.optim.Adam([t_param], lr=0.1, amsgrad=True)
+    for _ in range(3):
+        t_param.grad = torch.sin(t_param.detach())
+        torch_opt.step()
+    torch.save(torch_opt.state_dict(), path)
+
+    g_param = tg.nn.Parameter(tg.from_numpy(t_param.detach().numpy().copy()))
+    tg_opt = tg.optim.Adam([g_param], lr=0.5)
+    tg_opt.load_state_dict(tg.load(path))
+    assert tg_opt.param_groups[0]["lr"] == 0.1 and tg_opt.param_groups[0]["amsgrad"] is True
+    assert [str(v.dtype) for v in tg_opt.state[g_param].values()] == ["torch.float32"] * 4
+    for _ in range(3):
+        t_param.grad = torch.sin(t_param.detach())
+        torch_opt.step()
+        g_param.grad = tg.from_numpy(np.sin(g_param.detach().numpy()))
+        tg_opt.step()
+    np.testing.assert_allclose(g_param.detach().numpy(), t_param.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+    tg.save(tg_opt.state_dict(), path)
+    resumed = torch.optim.Adam([torch.nn.Parameter(torch.from_numpy(g_param.detach().numpy().copy()))], lr=0.3)
+    resumed.load_state_dict(torch.load(path))
+    saved = resumed.state_dict()
+    assert saved["param_groups"] == torch_opt.state_dict()["param_groups"]
+    assert {k: v.dtype for k, v in saved["state"][0].items()} == \
+        {k: v.dtype for k, v in torch_opt.state_dict()["state"][0].items()}
