@@ -8,7 +8,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from .optimizer import Optimizer, _QuietNoGrad, _check_lr, _cpu_arrays, _hyper
+from .optimizer import Optimizer, _UpdateContext, _check_lr, _cpu_arrays, _hyper
 
 __all__ = ["LBFGS"]
 
@@ -194,7 +194,7 @@ class LBFGS(Optimizer):
 
     def step(self, closure):
         """Perform a single optimization step (up to ``max_iter`` iterations); returns the first loss."""
-        with _QuietNoGrad():
+        with _UpdateContext():
             return self._lbfgs_step(closure)
 
     def _lbfgs_step(self, closure):

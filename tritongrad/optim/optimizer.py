@@ -187,7 +187,7 @@ def _cpu_arrays(optimizer_name, p):
         raise NotImplementedError(f"tritongrad's {optimizer_name} only updates CPU parameters, got one on {p.device}")
 
 
-class _QuietNoGrad:
+class _UpdateContext:
     """Grad mode set to ``differentiable`` (off by default) and numpy's floating-point warnings switched off
     for the duration of an update."""
 
@@ -491,7 +491,7 @@ class Optimizer:
         if differentiable and not self._supports_differentiable:
             raise NotImplementedError(f"tritongrad's {type(self).__name__} does not support differentiable=True "
                                       "yet (SGD, Adam and AdamW do)")
-        return _QuietNoGrad(differentiable)
+        return _UpdateContext(differentiable)
 
     def _params_with_grad(self, group, sparse_message=None):
         out = []
