@@ -1,0 +1,147 @@
+"""Runs tutorial scripts under PyTorch and through ``python -m tritongrad run`` and compares output.
+
+Also a command-line tool while writing scripts::
+
+    python tests/tutorials/compare.py [NAME ...]    # prints PASS/FAIL and the first difference
+"""
+import concurrent.futures
+import dataclasses
+import importlib.machinery
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SCRIPT_DIR = HERE / "scripts"
+TIMEOUT_S = 240
+RELATIVE_TOLERANCE = 1e-5
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|nan)\b")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+@dataclasses.dataclass
+class Run:
+    stdout: str
+    stderr: str
+    returncode: int
+
+    def observed(self):
+        """stdout, plus ``EXCEPTION: Type: message`` when the script raised."""
+        if self.returncode == 0:
+            return self.stdout
+        return self.stdout + _exception_line(self.stderr) + "\n"
+
+
+def script_names():
+    return sorted(path.stem for path in SCRIPT_DIR.glob("[0-9][0-9]_*.py"))
+
+
+def torch_available():
+    return importlib.machinery.PathFinder.find_spec("torch") is not None
+
+
+def _exception_line(stderr):
+    lines = stderr.rstrip().splitlines()
+    for line in reversed(lines):
+        if line and line[0] not in " \t" and not line.startswith("Traceback"):
+            head, _, message = line.partition(": ")
+            return "EXCEPTION: %s: %s" % (head.rsplit(".", 1)[-1], message)
+    return "EXIT STATUS (no traceback): " + (lines[-1] if lines else "")
+
+
+def _run(command, with_repo):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", OMP_NUM_THREADS="1")
+    env.pop("PYTHONSTARTUP", None)
+    if with_repo:
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(
+            os.pathsep) if p])
+    with tempfile.TemporaryDirectory(prefix="tg-tutorial-") as cwd:
+        try:
+            proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                                  timeout=TIMEOUT_S, stdin=subprocess.DEVNULL, encoding="utf-8",
+                                  errors="replace")
+        except subprocess.TimeoutExpired as exc:
+            return Run(exc.stdout or "", "TimeoutExpired: after %d s" % TIMEOUT_S, -1)
+    return Run(proc.stdout, proc.stderr, proc.returncode)
+
+
+def run_tritongrad(name):
+    return _run([sys.executable, "-m", "tritongrad", "run", str(SCRIPT_DIR / (name + ".py"))], True)
+
+
+def run_torch(name):
+    return _run([sys.executable, str(SCRIPT_DIR / (name + ".py"))], False)
+
+
+def _numbers_close(want, got):
+    if want == got:
+        return True
+    try:
+        a, b = float(want), float(got)
+    except ValueError:
+        return False
+    if math.isnan(a) or math.isnan(b) or math.isinf(a) or math.isinf(b):
+        return False
+    # A printed number carries rounding: allow one unit of its last printed digit as well.
+    decimals = len(want.split(".")[1].split("e")[0].split("E")[0]) if "." in want else 0
+    exponent = int(re.split("[eE]", want)[1]) if re.search("[eE]", want) else 0
+    last_digit = 10.0 ** (exponent - decimals)
+    return abs(a - b) <= max(RELATIVE_TOLERANCE * max(abs(a), abs(b)), 1.0001 * last_digit)
+
+
+def _lines_match(want, got):
+    want, got = _ADDRESS.sub("0x?", want), _ADDRESS.sub("0x?", got)
+    if want == got:
+        return True
+    if _NUMBER.sub("#", want) != _NUMBER.sub("#", got):
+        return False
+    return all(_numbers_close(a, b) for a, b in zip(_NUMBER.findall(want), _NUMBER.findall(got)))
+
+
+def first_difference(expected, actual):
+    """'' when the outputs agree, else a description of the first differing line."""
+    want_lines, got_lines = expected.split("\n"), actual.split("\n")
+    for number, (want, got) in enumerate(zip(want_lines, got_lines), 1):
+        if not _lines_match(want, got):
+            return "line %d: expected %r, got %r" % (number, want, got)
+    if len(want_lines) != len(got_lines):
+        shorter = min(len(want_lines), len(got_lines))
+        extra = (got_lines if len(got_lines) > shorter else want_lines)[shorter]
+        which = "unexpected extra" if len(got_lines) > shorter else "missing"
+        return "line %d: %s line %r" % (shorter + 1, which, extra)
+    return ""
+
+
+def run_both(names, workers=None):
+    """{name: (torch Run, tritongrad Run)}, every script run both ways in parallel subprocesses."""
+    workers = workers or max(2, (os.cpu_count() or 2) * 2)
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        torch_runs = {name: pool.submit(run_torch, name) for name in names}
+        tg_runs = {name: pool.submit(run_tritongrad, name) for name in names}
+        return {name: (torch_runs[name].result(), tg_runs[name].result()) for name in names}
+
+
+def main(argv):
+    names = argv or script_names()
+    results = run_both(names)
+    failures = 0
+    for name in names:
+        torch_run, tg_run = results[name]
+        difference = first_difference(torch_run.observed(), tg_run.observed())
+        if torch_run.returncode != 0:
+            print("TORCH-ERROR %s: %s" % (name, _exception_line(torch_run.stderr)))
+        print(("FAIL %s: %s" % (name, difference)) if difference else "PASS %s" % name)
+        if difference and tg_run.returncode != 0:
+            print("    " + "\n    ".join(tg_run.stderr.rstrip().splitlines()[-6:]))
+        failures += bool(difference)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
