@@ -3,8 +3,8 @@ import numpy as np
 
 from . import _array_ops as A
 from .._tensor import Tensor
-from .optimizer import (Optimizer, _check_fused, _check_lr, _hyper, _increment, _no_complex, _real_view, _scalar_state,
-                        _step_to_tensor, _use_tensor_ops, _value)
+from .optimizer import (Optimizer, _check_fused, _check_lr, _full_like, _hyper, _increment, _no_complex, _real_view,
+                        _scalar_state, _step_to_tensor, _use_tensor_ops, _value)
 
 __all__ = ["Adagrad"]
 
@@ -44,7 +44,7 @@ class Adagrad(Optimizer):
             state["step"] = _scalar_state(0.0)
         fill = complex(initial_accumulator_value, initial_accumulator_value) if p.is_complex() \
             else initial_accumulator_value
-        state["sum"] = Tensor._make(np.full_like(p._data, fill), p.dtype)
+        state["sum"] = _full_like(p, fill)
 
     def __setstate__(self, state):
         super().__setstate__(state)

@@ -130,8 +130,20 @@ def _scalar_dtype():
     return D.float64 if D.get_default_dtype() is D.float64 else D.float32
 
 
+def _on_cpu(t):
+    return t.device.type == "cpu"
+
+
+def _full_like(t, value):
+    """``torch.full_like(t, value)`` (preserving strides); numpy directly for CPU tensors."""
+    if _on_cpu(t):
+        return Tensor._make(np.full_like(t._data, value), t.dtype)
+    from .._ops import TORCH_FUNCTIONS
+    return TORCH_FUNCTIONS["full_like"](t, value)
+
+
 def _zeros_like(p):
-    return Tensor._make(np.zeros_like(p._data), p.dtype)
+    return _full_like(p, 0)
 
 
 def _scalar_state(value):
@@ -148,13 +160,8 @@ def _increment(t, amount=1):
 def _value(x):
     """A hyper-parameter or 0-d state as a Python number (Tensor.item())."""
     if isinstance(x, Tensor):
-        return x._data.reshape(()).item()
+        return x._data.reshape(()).item() if _on_cpu(x) else x.item()
     return x
-
-
-def _bump(*tensors):
-    for t in tensors:
-        t._vc[0] += 1
 
 
 def _real_view(arr):
@@ -341,12 +348,16 @@ class Optimizer:
         """Deep-copy containers and move loaded tensors to the parameter's dtype, as PyTorch does."""
         if isinstance(value, Tensor):
             if key == "step":
-                if fused_or_capturable and value.dtype is not D.float32:
-                    return Tensor._make(value._data.astype(np.float32), D.float32)
-                return value
-            if param.is_floating_point() and value.dtype is not param.dtype:
-                return Tensor._make(value._data.astype(param.dtype._np), param.dtype)
-            return value
+                dtype = D.float32 if fused_or_capturable else value.dtype
+                device = param.device if fused_or_capturable else value.device
+            else:
+                dtype = param.dtype if param.is_floating_point() else value.dtype
+                device = param.device
+            if dtype is value.dtype and device == value.device:
+                return value  # Tensor.to returns the tensor itself when nothing changes
+            if _on_cpu(value) and device == value.device:
+                return Tensor._make(value._data.astype(dtype._np), dtype)
+            return value.to(dtype=dtype, device=device)
         if isinstance(value, dict):
             return {k: Optimizer._cast_state_value(param, v, fused_or_capturable, key=k) for k, v in value.items()}
         if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):

@@ -1,10 +1,9 @@
 """torch.optim.Rprop: resilient backpropagation (per-element step sizes driven by gradient signs)."""
 import numpy as np
 
-from .._tensor import Tensor
 from . import _array_ops as A
-from .optimizer import (Optimizer, _check_capturable, _check_lr, _hyper, _increment, _no_complex, _real_view,
-                        _scalar_state, _step_to_tensor, _use_tensor_ops, _zeros_like)
+from .optimizer import (Optimizer, _check_capturable, _check_lr, _full_like, _hyper, _increment, _no_complex,
+                        _real_view, _scalar_state, _step_to_tensor, _use_tensor_ops, _zeros_like)
 
 __all__ = ["Rprop"]
 
@@ -50,7 +49,7 @@ class Rprop(Optimizer):
                 state["prev"] = _zeros_like(p)
                 lr = _hyper(group["lr"])
                 fill = complex(lr, lr) if p.is_complex() else lr
-                state["step_size"] = Tensor._make(np.full_like(p.grad._data, fill), p.grad.dtype)
+                state["step_size"] = _full_like(p.grad, fill)
         if _use_tensor_ops(group, params):
             return self._update_group_tensor_ops(group, params)
         etaminus, etaplus = group["etas"]
