@@ -105,7 +105,7 @@ def reshape(input, *shape):
     shape = _resolved_shape(_shape_arg(shape), input._data.size)
     arr = _reshape_view(input._data, shape)
     if arr is None:
-        c = clone(input, memory_format=None)
+        c = clone(input, memory_format=_CONTIGUOUS)
         r = _make(np.reshape(c._data, shape), input.dtype)
         if needs_grad(c):
             record("UnsafeViewBackward0", r, (c,), _view_backward_to(input._data.shape))
@@ -854,8 +854,22 @@ def unfold(input, dimension, size, step):
     return r
 
 
+class _ContiguousFormat:
+    _name = "contiguous_format"
+
+
+_CONTIGUOUS = _ContiguousFormat()
+
+
 def clone(input, *, memory_format=None):
-    r = _make(np.array(input._data, copy=True, order="C"), input.dtype)
+    # preserve_format (the default): the copy keeps the input's stride order, as PyTorch's does
+    fmt = getattr(memory_format, "_name", "preserve_format")
+    if fmt == "channels_last":
+        return _to_channels_last(input)
+    x = input._data
+    # overlapping memory (an expanded, stride-0 dim) has no order to keep: such copies are contiguous
+    keep_order = fmt != "contiguous_format" and all(st or n == 1 for st, n in zip(x.strides, x.shape))
+    r = _make(np.array(x, copy=True, order="K" if keep_order else "C"), input.dtype)
     if needs_grad(input):
         record("CloneBackward0", r, (input,), lambda node, g: (g,))
     return r
@@ -866,13 +880,13 @@ def contiguous(input, memory_format=None):
         return _to_channels_last(input)
     if input.is_contiguous():
         return input
-    return clone(input)
+    return clone(input, memory_format=_CONTIGUOUS)
 
 
 def _to_channels_last(input):
     if input.dim() != 4:
         raise RuntimeError("required rank 4 tensor to use channels_last format")
-    r = clone(input.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+    r = clone(input.permute(0, 2, 3, 1), memory_format=_CONTIGUOUS).permute(0, 3, 1, 2)
     return r
 
 
