@@ -498,7 +498,7 @@ def _sigmoid_np(x):
 
 
 sigmoid = _unary("sigmoid", _sigmoid_np, "SigmoidBackward0",
-                 lambda n, g: g * (n.saved(0) * (1 - n.saved(0))), save="result")
+                 lambda n, g: g * (1 - n.saved(0)) * n.saved(0), save="result")  # PyTorch's rounding order
 
 
 def _erf_np(x):
