@@ -85,12 +85,6 @@ NEEDS = {
 }
 
 XFAIL = {
-    '036_s004_bce_adam': (
-        "waiting on a core fix: sigmoid's backward must round as PyTorch's grad * (1 - y) * y"
-        ' does (ours computes grad * (y * (1 - y))), a 1-ulp gradient difference that Adam '
-        "amplifies; now: line 6: expected '[0.5003, -0.500159] 0.0003', got '[0.5003, "
-        "-0.500232] 0.0003'"
-    ),
     'tutorials/t13_mixed_precision': (
         'waiting on torch.autocast on the CPU (bfloat16), is_autocast_enabled; now: raises '
         "AttributeError: module 'torch' has no attribute 'autocast' (tritongrad does not "
