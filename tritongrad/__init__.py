@@ -30,28 +30,26 @@ half, float, double, short, int, long, cfloat, cdouble = (float16, float32, floa
 globals().update(_TORCH_FUNCTIONS)
 globals().update(_LEGACY)
 
-# aliases PyTorch keeps under NumPy's names
-arccos, arcsin, arctan, arccosh, arcsinh, arctanh = acos, asin, atan, acosh, asinh, atanh  # noqa: F821
-multiply, subtract, divide = mul, sub, div  # noqa: F821
+# aliases PyTorch keeps under NumPy's names, in the namespace and as Tensor methods
+_F = _TORCH_FUNCTIONS
+for _alias, _name in (("arccos", "acos"), ("arcsin", "asin"), ("arctan", "atan"), ("arccosh", "acosh"),
+                      ("arcsinh", "asinh"), ("arctanh", "atanh"), ("multiply", "mul"), ("subtract", "sub"),
+                      ("divide", "div")):
+    globals()[_alias] = _F[_name]
+    if not hasattr(Tensor, _alias):
+        setattr(Tensor, _alias, _F[_name])
+    if hasattr(Tensor, _name + "_") and not hasattr(Tensor, _alias + "_"):
+        setattr(Tensor, _alias + "_", getattr(Tensor, _name + "_"))
 
 # torch.<op>_(tensor, ...): the in-place methods, callable from the namespace as PyTorch allows
-for _name in ("abs_", "acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
-              "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_",
-              "fill_", "fix_", "floor_", "frac_", "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_",
-              "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_",
-              "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_",
-              "zero_", "detach_", "as_strided_"):
+for _name in ("abs_", "acos_", "acosh_", "asin_", "asinh_", "atan_", "atanh_", "arccos_", "arcsin_", "arctan_",
+              "arccosh_", "arcsinh_", "arctanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_",
+              "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_",
+              "index_put_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+              "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_",
+              "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "detach_", "as_strided_"):
     if hasattr(Tensor, _name):
         globals()[_name] = getattr(Tensor, _name)
-for _name, _target in (("arccos_", "acos_"), ("arcsin_", "asin_"), ("arctan_", "atan_"), ("arccosh_", "acosh_"),
-                       ("arcsinh_", "asinh_"), ("arctanh_", "atanh_")):
-    globals()[_name] = getattr(Tensor, _target)
-    setattr(Tensor, _name, getattr(Tensor, _target))
-for _name, _target in (("arccos", acos), ("arcsin", asin), ("arctan", atan), ("arccosh", acosh),  # noqa: F821
-                       ("arcsinh", asinh), ("arctanh", atanh), ("multiply", mul), ("subtract", sub),  # noqa: F821
-                       ("divide", div)):  # noqa: F821
-    if not hasattr(Tensor, _name):
-        setattr(Tensor, _name, _target)
 
 inf = _math.inf
 nan = _math.nan

@@ -35,6 +35,7 @@ class Tensor:
     _view_version = None  # a view: the storage version its grad_fn was recorded at
     _inference = False
     _is_param = False
+    _acc_owned = False  # a .grad buffer AccumulateGrad made and may add into in place
 
     # -------------------------------------------------------------- construction
     def __new__(cls, *args, **kwargs):
@@ -282,7 +283,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._grad_fn is not None and not self._retains_grad:
+        if self._grad is None and self._grad_fn is not None and not self._retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "

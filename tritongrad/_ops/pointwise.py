@@ -66,8 +66,12 @@ def _binary_setup(a, b):
     return dt, _arr(a, cnp), _arr(b, cnp), a
 
 
-def _grad_for(t, g, shape_src=None):
-    return sum_to(g, t.shape)
+def _scaled(y, alpha, dt):
+    """alpha * other for add/sub: PyTorch rounds the product to a half-precision dtype before adding."""
+    p = y * alpha
+    if dt._np in _HALF:
+        p = p.astype(dt._np).astype(_F32)
+    return p
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -77,7 +81,7 @@ def add(input, other, *, alpha=1, out=None):
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
         if not (dt.is_floating_point or dt.is_complex) and isinstance(alpha, float):
             raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
-        y = y * alpha
+        y = _scaled(y, alpha, dt)
     res = np.logical_or(x, y) if dt is D.bool_ else x + y
     _check_out_grad(out, input, other)
     r = _out(res, dt, out)
@@ -100,7 +104,7 @@ def sub(input, other, *, alpha=1, out=None):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
     dt, x, y, input = _binary_setup(input, other)
-    res = x - (y * alpha if alpha != 1 else y)
+    res = x - (_scaled(y, alpha, dt) if alpha != 1 else y)
     _check_out_grad(out, input, other)
     r = _out(res, dt, out)
     if out is None and needs_grad(input, other):

@@ -2,6 +2,8 @@
 import itertools
 import weakref
 
+import numpy as np
+
 from . import grad_mode
 
 ERR_BACKWARD_TWICE = (
@@ -166,18 +168,22 @@ class AccumulateGrad(Node):
         if grad is None or var is None:
             return ()
         old = var._grad
-        if old is None:
-            if grad_mode._state[0]:
-                var._grad = grad
-            else:
-                var._grad = grad.detach() if grad._grad_fn is not None else grad
-        elif grad_mode._state[0]:
-            var._grad = old + grad
-        elif old.__dict__.get("_acc_owned") and old._data.shape == grad._data.shape and old.dtype is grad.dtype:
+        if grad_mode._state[0]:
+            # create_graph: the gradient stays part of the graph
+            var._grad = grad if old is None else old + grad
+        elif old is None:
+            # the incoming gradient may be shared with other leaves or be a broadcast view: .grad gets its own
+            # contiguous buffer, which later backward passes then accumulate into in place
+            from .._tensor import Tensor
+            new = Tensor._make(np.array(grad._data, order="C", copy=True), grad.dtype)
+            new._acc_owned = True
+            var._grad = new
+        elif old._acc_owned and old._data.shape == grad._data.shape and old.dtype is grad.dtype \
+                and old._data.flags.writeable:
             old._data += grad._data
             old._vc[0] += 1
         else:
-            # the first gradient may be shared with other tensors: accumulate out of place once, in place after
+            # a .grad the user assigned: accumulate out of place once, in place afterwards
             new = old + grad
             new._acc_owned = True
             var._grad = new
