@@ -389,9 +389,9 @@ def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dila
     shown = ((0,), (1,), (1,)) if nd == 1 else ((), (), ())
     if any(o >= s and o >= d for o, s, d in zip(op, stride, dilation)):
         names = ("depth", "height", "width")[3 - max(nd, 2):]
-        parts = [f"{kind}_{nm}: {v}" for kind, vals in (("output_padding", shown[0] + op), ("stride", shown[1] + stride),
-                                                         ("dilation", shown[2] + dilation))
-                 for nm, v in zip(names, vals)]
+        groups_shown = (("output_padding", shown[0] + op), ("stride", shown[1] + stride),
+                        ("dilation", shown[2] + dilation))
+        parts = [f"{kind}_{nm}: {v}" for kind, vals in groups_shown for nm, v in zip(names, vals)]
         raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
     c = x.shape[1]
     if c != w.shape[0]:
@@ -607,7 +607,7 @@ def _index_tables_max(x_sp, out_sp, k, s, p, d):
             for o, kk, ss, pp, dd in zip(out_sp, k, s, p, d)]
 
 
-def _max_by_tables(x, tables, name):
+def _max_by_tables(x, tables):
     """Flat input-plane indices of the maximum of every window given by per-dim (out, k) position tables.
 
     Follows PyTorch's scan: start at the window's first tap at or after position 0 with -inf, move on a strictly
@@ -665,7 +665,7 @@ def _max_pool_nd(x, kernel_size, stride, padding, dilation, ceil_mode, nd, name,
     in_sp = tuple(x.shape[x.dim() - nd:])
     out_sp = tuple(_pool_out_size(L, kk, ss, pp, dd, ceil_mode) for L, kk, ss, pp, dd in zip(in_sp, k, s, p, d))
     _pool_size_check(x, in_sp, out_sp)
-    idx = _max_by_tables(x, _index_tables_max(in_sp, out_sp, k, s, p, d), name)
+    idx = _max_by_tables(x, _index_tables_max(in_sp, out_sp, k, s, p, d))
     disjoint = all(ss >= (kk - 1) * dd + 1 for kk, ss, dd in zip(k, s, d))  # no element in two windows
     out = _gather_op(x, idx, nd, f"MaxPool{nd}DWithIndicesBackward0", f"MaxPool{nd}DWithIndicesBackwardBackward0",
                      per_plane=True, fill=-np.inf, unique=disjoint)
@@ -891,7 +891,7 @@ def _adaptive_max_nd(x, output_size, nd, name):
         # short windows repeat their last position: a repeated element cannot change a max or its first index
         t = np.minimum(st[:, None] + np.arange(kmax)[None, :], (en - 1)[:, None])
         tables.append(t)
-    idx = _max_by_tables(x, tables, name)
+    idx = _max_by_tables(x, tables)
     out = _gather_op(x, idx, nd, f"AdaptiveMaxPool{nd}DBackward0", f"AdaptiveMaxPool{nd}DBackwardBackward0",
                      per_plane=True, fill=-np.inf)
     return out, Tensor._make(idx)
@@ -1709,7 +1709,8 @@ def _max_unpool_nd(input, indices, kernel_size, stride, padding, output_size, nd
     out_sp = _unpool_output_size(input, k, s, p, output_size, nd)
     if tuple(indices.shape) != tuple(input.shape):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
-                           f"({_shape_str(input.shape)}) but got indices tensor with shape: {_shape_str(indices.shape)}")
+                           f"({_shape_str(input.shape)}) but got indices tensor with shape: "
+                           f"{_shape_str(indices.shape)}")
     idx = np.ascontiguousarray(indices._data.astype(np.int64))
     plane = _prod(out_sp)
     bad = (idx < 0) | (idx >= plane)
