@@ -442,6 +442,8 @@ def _unary(name, np_fn, node_name, grad=None, float_only=True, save="input", int
            complex_np=None):
     """One unary op. ``grad(node, g)`` receives the node (``node.saved(0)`` is the input or result)."""
 
+    backward = (lambda node, g: (grad(node, g),)) if grad is not None else None
+
     def op(input, *, out=None):
         dt = input.dtype
         if float_only and not (dt.is_floating_point or dt.is_complex):
@@ -455,13 +457,11 @@ def _unary(name, np_fn, node_name, grad=None, float_only=True, save="input", int
         r = _out(res, dt, out)
         if out is None and grad is not None and (input._requires_grad or input._grad_fn is not None) and _state[0]:
             if save == "input":
-                record(node_name, r, (input,), lambda node, g: (grad(node, g),), (input,),
-                       saved_names=("self",))
+                record(node_name, r, (input,), backward, (input,), saved_names=("self",))
             elif save == "result":
-                record(node_name, r, (input,), lambda node, g: (grad(node, g),), ("__out__",),
-                              saved_names=("result",))
+                record(node_name, r, (input,), backward, ("__out__",), saved_names=("result",))
             else:
-                record(node_name, r, (input,), lambda node, g: (grad(node, g),))
+                record(node_name, r, (input,), backward)
         return r
 
     op.__name__ = name

@@ -722,9 +722,8 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     if x.ndim == 0:
         res = np.ones((), cnp)
     else:
-        m = x.max(axis=d, keepdims=True) if x.size else x
-        e = np.exp(x - m)
-        res = e / e.sum(axis=d, keepdims=True)
+        res = np.exp(x - x.max(axis=d, keepdims=True)) if x.size else np.exp(x)
+        res /= res.sum(axis=d, keepdims=True)
     r = _make(res, dt)
     if needs_grad(input):
         def backward(node, g):
