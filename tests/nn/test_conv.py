@@ -339,3 +339,16 @@ def test_integer_dtype_support_matches(dtype):
             assert _err(lambda: case(TF, tg)) == (type(e).__name__, str(e))
             continue
         np.testing.assert_array_equal(case(TF, tg).numpy(), expected.numpy())
+
+
+def test_batch_chunked_im2col_matches(monkeypatch):
+    """Large batches are convolved a slice at a time (bounded im2col memory); results must not change."""
+    import tritongrad.nn._functional_spatial as spatial
+    monkeypatch.setattr(spatial, "_COLS_BUDGET_BYTES", 5000)
+    torch.manual_seed(30)
+    x, w, b = rand(5, 4, 9, 8), rand(6, 2, 3, 3), rand(6)
+    kw = dict(stride=2, padding=1, groups=2)
+    check_op(lambda x, w, b: F.conv2d(x, w, b, **kw), lambda x, w, b: TF.conv2d(x, w, b, **kw), [x, w, b])
+    x, w = rand(5, 4, 6, 5), rand(4, 3, 3, 3)
+    kw = dict(stride=2, padding=1, output_padding=1)
+    check_op(lambda x, w: F.conv_transpose2d(x, w, **kw), lambda x, w: TF.conv_transpose2d(x, w, **kw), [x, w])

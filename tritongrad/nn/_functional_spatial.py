@@ -136,7 +136,7 @@ def _grad_rows(gy, groups):
     return gy.reshape(n, groups, o // groups, p).transpose(1, 0, 3, 2).reshape(groups, n * p, o // groups)
 
 
-def _conv_forward_np(x, w, stride, pads, dilation, groups, osp=None):
+def _conv_forward_chunk(x, w, stride, pads, dilation, groups, osp=None):
     nd = w.ndim - 2
     n = x.shape[0]
     o = w.shape[0]
@@ -148,7 +148,7 @@ def _conv_forward_np(x, w, stride, pads, dilation, groups, osp=None):
     return np.ascontiguousarray(out)
 
 
-def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
+def _conv_input_grad_chunk(gy, w, in_sp, stride, pads, dilation, groups):
     n = gy.shape[0]
     osp = gy.shape[2:]
     ksize = w.shape[2:]
@@ -171,11 +171,59 @@ def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
     return np.ascontiguousarray(xp[crop].swapaxes(0, 1))
 
 
-def _conv_weight_grad_np(x, gy, ksize, stride, pads, dilation, groups):
+def _conv_weight_grad_chunk(x, gy, ksize, stride, pads, dilation, groups):
     cols, _ = _conv_cols(x, ksize, stride, pads, dilation, groups, gy.shape[2:])
     gw = np.matmul(_grad_rows(gy, groups).transpose(0, 2, 1), cols)  # (G, Og, Cg*K)
     cg = x.shape[1] // groups
     return gw.reshape((gy.shape[1], cg) + tuple(ksize))
+
+
+# im2col matrices are built for a slice of the batch at a time, so a large batch or image never needs one
+# column matrix of kernel-size times the input (PyTorch's own kernels don't materialise it either)
+_COLS_BUDGET_BYTES = 1 << 27
+
+
+def _batch_slices(n, sample_bytes):
+    if n == 0:
+        return [slice(0, 0)]
+    step = max(1, _COLS_BUDGET_BYTES // max(int(sample_bytes), 1))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
+def _cols_bytes(c, ksize, osp, itemsize):
+    return c * _prod(ksize) * _prod(osp) * itemsize
+
+
+def _out_size(sp, ksize, stride, pads, dilation):
+    return tuple((s + lo + hi - (k - 1) * d - 1) // st + 1
+                 for s, k, st, (lo, hi), d in zip(sp, ksize, stride, pads, dilation))
+
+
+def _conv_forward_np(x, w, stride, pads, dilation, groups, osp=None):
+    ksize = w.shape[2:]
+    osp_ = osp if osp is not None else _out_size(x.shape[2:], ksize, stride, pads, dilation)
+    parts = _batch_slices(x.shape[0], _cols_bytes(x.shape[1], ksize, osp_, x.itemsize))
+    if len(parts) == 1:
+        return _conv_forward_chunk(x, w, stride, pads, dilation, groups, osp)
+    return np.concatenate([_conv_forward_chunk(x[sl], w, stride, pads, dilation, groups, osp) for sl in parts])
+
+
+def _conv_input_grad_np(gy, w, in_sp, stride, pads, dilation, groups):
+    c = w.shape[1] * groups
+    parts = _batch_slices(gy.shape[0], _cols_bytes(c, w.shape[2:], gy.shape[2:], gy.itemsize))
+    if len(parts) == 1:
+        return _conv_input_grad_chunk(gy, w, in_sp, stride, pads, dilation, groups)
+    return np.concatenate([_conv_input_grad_chunk(gy[sl], w, in_sp, stride, pads, dilation, groups)
+                           for sl in parts])
+
+
+def _conv_weight_grad_np(x, gy, ksize, stride, pads, dilation, groups):
+    parts = _batch_slices(x.shape[0], _cols_bytes(x.shape[1], ksize, gy.shape[2:], x.itemsize))
+    total = None
+    for sl in parts:
+        gw = _conv_weight_grad_chunk(x[sl], gy[sl], ksize, stride, pads, dilation, groups)
+        total = gw if total is None else total + gw
+    return total
 
 
 class _ConvGeometry:
