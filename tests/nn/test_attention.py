@@ -269,3 +269,11 @@ def test_mha_errors_match(case):
     expected = _err(lambda: case(torch.nn, torch, m_t, torch.randn(3, 2, 4)))
     assert expected is not None
     assert _err(lambda: case(tnn, tg, m_g, tg.randn(3, 2, 4))) == expected
+
+
+def test_sdpa_gradcheck_and_gradgradcheck():
+    tg.manual_seed(33)
+    q, k, v = (tg.randn(1, 2, 3, 4, dtype=tg.float64).requires_grad_(True) for _ in range(3))
+    fn = lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, is_causal=True)  # noqa: E731
+    assert tg.autograd.gradcheck(fn, (q, k, v))
+    assert tg.autograd.gradgradcheck(fn, (q, k, v))

@@ -597,3 +597,42 @@ def test_affine_grid_and_grid_sample_3d(mode, padding_mode):
     close(theta_g.grad, theta.grad, 1e-9)
     assert _err(lambda: TF.grid_sample(x_g, grid_g, mode="bicubic", align_corners=False)) == \
         _err(lambda: F.grid_sample(x, grid_t, mode="bicubic", align_corners=False))
+
+
+def _f64(*shape):
+    return tg.randn(*shape, dtype=tg.float64).requires_grad_(True)
+
+
+GRADCHECK_CASES = {
+    "conv2d": (lambda x, w: TF.conv2d(x, w, stride=2, padding=1, groups=2), lambda: (_f64(1, 4, 5, 4), _f64(2, 2, 3, 2))),
+    "conv_transpose1d": (lambda x, w: TF.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1, dilation=2),
+                         lambda: (_f64(1, 2, 4), _f64(2, 3, 3))),
+    "avg_pool2d": (lambda x: TF.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+                   lambda: (_f64(1, 2, 5, 6),)),
+    "max_pool2d": (lambda x: TF.max_pool2d(x, 2, 1, 1), lambda: (_f64(1, 2, 4, 5),)),
+    "bicubic": (lambda x: TF.interpolate(x, size=(5, 3), mode="bicubic", align_corners=True),
+                lambda: (_f64(1, 2, 3, 4),)),
+    "antialias": (lambda x: TF.interpolate(x, size=(2, 3), mode="bilinear", antialias=True),
+                  lambda: (_f64(1, 1, 5, 6),)),
+    "reflect_pad": (lambda x: TF.pad(x, (2, 1, 1, 2), mode="reflect"), lambda: (_f64(1, 2, 4, 5),)),
+    "fold": (lambda x: TF.fold(x, (4, 5), (2, 3), padding=1, stride=2), lambda: (_f64(1, 12, 9),)),
+    "pixel_shuffle": (lambda x: TF.pixel_shuffle(x, 2), lambda: (_f64(1, 8, 2, 3),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADCHECK_CASES))
+def test_gradcheck_and_gradgradcheck(name):
+    fn, make = GRADCHECK_CASES[name]
+    tg.manual_seed(31)
+    args = make()
+    assert tg.autograd.gradcheck(fn, args)
+    assert tg.autograd.gradgradcheck(fn, args)
+
+
+def test_gradcheck_grid_sample():
+    tg.manual_seed(32)
+    x = _f64(1, 2, 4, 5)
+    grid = (tg.rand(1, 3, 2, 2, dtype=tg.float64) * 1.6 - 0.8).requires_grad_(True)
+    for mode in ("bilinear", "bicubic"):
+        assert tg.autograd.gradcheck(
+            lambda x, g: TF.grid_sample(x, g, mode=mode, padding_mode="reflection", align_corners=False), (x, grid))
