@@ -73,10 +73,10 @@ class Tensor:
             t._inference = True
         return t
 
-    def _view_of(self, arr, view_info=None):
-        """A new tensor over ``arr``, a numpy view into this tensor's memory."""
+    def _view_of(self, arr, view_info=None, dtype=None):
+        """A new tensor over ``arr``, a numpy view into this tensor's memory (``dtype`` when it reinterprets)."""
         base = self._base if self._base is not None else self
-        t = Tensor._make(arr, self.dtype, self._storage, base, self._vc)
+        t = Tensor._make(arr, dtype or self.dtype, None if dtype is not None else self._storage, base, self._vc)
         t._view_version = self._vc[0]
         if view_info is not None:
             t._view_info = view_info

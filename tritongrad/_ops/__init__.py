@@ -52,6 +52,8 @@ for _name, _fn in TORCH_FUNCTIONS.items():
     if _name not in _NOT_METHODS and not hasattr(Tensor, _name):
         setattr(Tensor, _name, _fn)
 
+from . import extra  # noqa: E402  (after the bindings above: its functions are torch-level only)
+TORCH_FUNCTIONS.update(extra.FUNCTIONS)
 Tensor.equal = pointwise.equal
 Tensor.allclose = pointwise.allclose
 Tensor.isclose = pointwise.isclose

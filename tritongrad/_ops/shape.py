@@ -94,11 +94,16 @@ def _size_tuple(shape):
 
 
 def view_dtype(input, dtype):
+    """Tensor.view(dtype): the same bytes read as another dtype."""
     if dtype.itemsize != input.dtype.itemsize:
-        arr = input._data.view(dtype._np)
-    else:
-        arr = input._data.view(dtype._np)
-    return input._view_of(arr)
+        if input.dim() == 0:
+            raise RuntimeError("self.dim() cannot be 0 to view " + str(input.dtype).replace("torch.", "") + " as " +
+                               str(dtype).replace("torch.", "") + " (different element sizes)")
+        if input.stride(-1) != 1:
+            raise RuntimeError("self.stride(-1) must be 1 to view " + str(input.dtype).replace("torch.", "") +
+                               " as " + str(dtype).replace("torch.", "") + " (different element sizes), but got "
+                               + str(input.stride(-1)))
+    return input._view_of(input._data.view(dtype._np), dtype=dtype)
 
 
 def reshape(input, *shape):
