@@ -380,11 +380,11 @@ def test_packed_unsorted_with_initial_state(mode):
 @pytest.mark.parametrize("mode", ["LSTM", "GRU", "RNN"])
 def test_gradcheck_recurrent_layers(mode):
     tg.manual_seed(34)
-    m = getattr(tnn, mode)(2, 3, bidirectional=True).double()
-    x = tg.randn(3, 2, 2, dtype=tg.float64).requires_grad_(True)
-    h0 = tg.randn(2, 2, 3, dtype=tg.float64).requires_grad_(True)
+    m = getattr(tnn, mode)(2, 2, bidirectional=True).double()
+    x = tg.randn(2, 1, 2, dtype=tg.float64).requires_grad_(True)
+    h0 = tg.randn(2, 1, 2, dtype=tg.float64).requires_grad_(True)
     if mode == "LSTM":
-        c0 = tg.randn(2, 2, 3, dtype=tg.float64).requires_grad_(True)
+        c0 = tg.randn(2, 1, 2, dtype=tg.float64).requires_grad_(True)
         fn = lambda x, h, c: m(x, (h, c))[0]  # noqa: E731
         args = (x, h0, c0)
     else:
