@@ -110,7 +110,7 @@ def is_nonzero(input):
         if input.numel() == 0:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return bool(input.item())
+    return input.item() != 0
 
 
 def is_storage(obj):
@@ -152,7 +152,7 @@ _deterministic = [False]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    _deterministic[0] = bool(mode)
+    _deterministic[0] = True if mode else False
 
 
 def are_deterministic_algorithms_enabled():
@@ -197,9 +197,9 @@ def meshgrid(*tensors, indexing=None):
 
 class finfo:
     def __init__(self, type=None):
-        import numpy as _np
+        import ml_dtypes as _mld
         t = type or get_default_dtype()
-        fi = _np.finfo(t._np)
+        fi = _mld.finfo(t._np)
         self.dtype = t.name
         self.bits = t.itemsize * 8
         self.eps = builtins_float(fi.eps)
@@ -249,7 +249,8 @@ from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BF
                       LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
                       ComplexFloatStorage, ComplexDoubleStorage)
 from . import serialization  # noqa: E402
-from . import nn, optim, utils, profiler  # noqa: E402
+from . import nn, optim, utils, profiler, linalg, accelerator  # noqa: E402
+from .linalg import inv as inverse, det  # noqa: E402
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402
 

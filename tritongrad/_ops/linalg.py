@@ -202,6 +202,15 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def matmul(input, other, *, out=None):
     """Matrix product with PyTorch's broadcasting rules, composed from dot/mv/mm/bmm as PyTorch does."""
+    if out is not None:
+        from .pointwise import _check_out_grad
+        from .conversion import copy_into_out
+        _check_out_grad(out, input, other, name="matmul")
+        return copy_into_out(out, _matmul(input, other))
+    return _matmul(input, other)
+
+
+def _matmul(input, other):
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -227,10 +236,10 @@ def matmul(input, other, *, out=None):
         return _unsafe_view(res, out_shape)
     if da == 1:
         # (k) @ (..., k, m): fold as a matrix-vector product of the transposed batch
-        return matmul(other.mT, input)
+        return _matmul(other.mT, input)
     if da == 2:
         # (n, k) @ (..., k, m): computed transposed, as PyTorch does
-        return matmul(other.mT, input.t()).mT.contiguous()
+        return _matmul(other.mT, input.t()).mT.contiguous()
     return _batched(input, other)
 
 

@@ -908,6 +908,8 @@ def alias(input):
 
 
 def resize_(input, *sizes):
+    if input.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
     shape = _size_tuple(sizes)
     n = int(np.prod(shape)) if shape else 1
     flat = input._data.reshape(-1) if input._data.flags.c_contiguous else np.ascontiguousarray(input._data).reshape(-1)

@@ -116,8 +116,11 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     inputs = _as_tuple(inputs)
     outputs = _differentiable_outputs(func(*inputs))
     if grad_outputs is None:
-        gen = np.random.default_rng(0)
-        grad_outputs = tuple(_ops.creation.tensor(gen.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
+        # drawn from the global generator as PyTorch's are, so later random numbers stay in step
+        from ..testing import make_tensor
+        grad_outputs = tuple(make_tensor(o.shape, dtype=o.dtype if o.is_floating_point() or o.is_complex()
+                                         else _ops.creation.D.float64, device=o.device, low=-1, high=1,
+                                         requires_grad=True, noncontiguous=gen_non_contig_grad_outputs)
                              for o in outputs)
     else:
         grad_outputs = _as_tuple(grad_outputs)

@@ -163,6 +163,9 @@ class AccumulateGrad(Node):
     def variable(self):
         return self._var_ref()
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
     def apply(self, grad):
         var = self._var_ref()
         if grad is None or var is None:
