@@ -132,6 +132,11 @@ CASES = {
     "linspace_negative": lambda L: L.linspace(0, 1, -1),
     "linspace_odd": lambda L: L.linspace(-1.5, 7.25, 7),
     "linspace_tensor": lambda L: L.linspace(L.tensor(0.0), L.tensor(1.0), 3),
+    "linspace_exact_f32": lambda L: L.linspace(-1, 1, steps=7).tolist(),
+    "linspace_exact_f64": lambda L: L.linspace(-1, 1, steps=7, dtype=L.float64).tolist(),
+    "linspace_exact_many": lambda L: [L.linspace(s, e, n, dtype=d).tolist() for s, e, n in
+                                      [(-3.7, 9.1, 23), (0, 1, 10), (1e-3, 5.5, 101), (-10, -2, 64)]
+                                      for d in (L.float32, L.float64)],
     "logspace": lambda L: L.logspace(0, 2, 3),
     "logspace_base2": lambda L: L.logspace(0, 4, 5, base=2),
     "logspace_float64": lambda L: L.logspace(-1, 1, 4, dtype=L.float64),

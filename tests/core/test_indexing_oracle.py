@@ -255,3 +255,52 @@ LAYOUT = {
 @pytest.mark.parametrize("name", list(LAYOUT))
 def test_index_layout(name):
     check_case(LAYOUT[name])
+
+
+def _aug(L, key, value):
+    t = L.zeros(5)
+    t[key(L)] += value
+    return t
+
+
+MORE = {
+    "iadd_dup_index": lambda L: _aug(L, lambda L: L.tensor([0, 0, 2]), 1.0),
+    "iadd_mask": lambda L: _aug(L, lambda L: L.tensor([True, False, True, False, False]), 2.0),
+    "iadd_slice": lambda L: _aug(L, lambda L: slice(1, 4), 3.0),
+    "setitem_negative_tensor": lambda L: _set(L, lambda L: L.tensor([-1, -2]), 7.0, base=L.zeros(4)),
+    "setitem_mask_tensor_broadcast": lambda L: _set(L, lambda L: L.tensor([True, False]),
+                                                    lambda L: L.tensor([1.0, 2.0, 3.0]), base=L.zeros(2, 3)),
+    "setitem_adv_slice_mix": lambda L: _set(L, lambda L: ([0, 1], slice(1, 3)), lambda L: L.tensor([5.0, 6.0]),
+                                            base=L.zeros(2, 4)),
+    "setitem_list_of_values": lambda L: _set(L, 0, [1.0, 2.0, 3.0], base=L.zeros(2, 3)),
+    "setitem_np_value": lambda L: _set(L, 0, np.array([1.0, 2.0, 3.0]), base=L.zeros(2, 3)),
+    "setitem_ellipsis_all": lambda L: _set(L, Ellipsis, 4, base=L.zeros(2, 3)),
+    "setitem_int_on_view_updates_base": lambda L: (lambda b: (b.t().__setitem__(0, 9.0), b)[1])(L.zeros(2, 3)),
+    "setitem_bool_index_python": lambda L: _set(L, True, 3.0, base=L.zeros(2)),
+    "setitem_requires_grad_value_grad_fn": lambda L: (lambda v: (lambda t: (t.__setitem__(L.tensor([0, 2]), v),
+                                                                            t.grad_fn.name())[1])(L.zeros(3)))(
+        L.ones(2, requires_grad=True)),
+    "getitem_negative_index_tensor": lambda L: L.arange(5)[L.tensor([-1, -5])],
+    "getitem_long_mask_like_list": lambda L: L.arange(4)[[0, 1, 1, 0]],
+    "getitem_tuple_tensor_index": lambda L: L.arange(12).reshape(3, 4)[(L.tensor([0, 2]), L.tensor([1, 3]))],
+    "getitem_np_int_index": lambda L: L.arange(5)[np.int64(2)],
+    "getitem_np_array_index": lambda L: L.arange(5)[np.array([1, 3])],
+    "getitem_np_bool_mask": lambda L: L.arange(3)[np.array([True, False, True])],
+    "getitem_slice_tensor_bounds": lambda L: L.arange(5)[L.tensor(1):L.tensor(4)],
+    "getitem_empty_mask": lambda L: L.arange(6.0).reshape(2, 3)[L.zeros(2, 3, dtype=L.bool)],
+    "index_put_none_entry": lambda L: L.zeros(2, 3).index_put_((None, L.tensor([1])), L.tensor(1.0)),
+    "take_along_dim": lambda L: L.take_along_dim(L.arange(6.0).reshape(2, 3), L.tensor([[2], [0]]), 1),
+    "masked_scatter_grad": lambda L: (lambda s: (L.zeros(3).masked_scatter(L.tensor([True, False, True]), s)
+                                                 .sum().backward(), s.grad)[1])(L.ones(3, requires_grad=True)),
+    "scatter_grad": lambda L: (lambda s: (L.zeros(2, 3).scatter(1, L.tensor([[2], [0]]), s).sum().backward(),
+                                          s.grad)[1])(L.ones(2, 1, requires_grad=True)),
+    "index_select_grad": lambda L: (lambda x: (x.index_select(0, L.tensor([0, 0, 2])).sum().backward(), x.grad)[1])(
+        L.ones(3, 2, requires_grad=True)),
+    "put_grad": lambda L: (lambda s: (L.zeros(4).put(L.tensor([1, 3]), s).sum().backward(), s.grad)[1])(
+        L.ones(2, requires_grad=True)),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_indexing_more(name):
+    check_case(MORE[name])

@@ -625,6 +625,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
     if steps == 1:
         arr = np.asarray([start], dtype=np.float64)
+    elif dt in (D.float32, D.float64):
+        arr = _linspace_float(start, end, steps, dt._np)
     else:
         step = (end - start) / (steps - 1) if steps > 1 else 0
         i = np.arange(steps, dtype=np.float64)
@@ -636,12 +638,37 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(t, requires_grad)
 
 
+def _linspace_float(start, end, steps, np_dt):
+    """PyTorch's float linspace: the step in the output's precision, the first half counted up from ``start``
+    and the second half down from ``end``, each point one fused multiply-add rounded once (emulated in a wider
+    type); this reproduces PyTorch's values bit for bit (e.g. the middle of linspace(-1, 1, 7) is not 0)."""
+    np_dt = np.dtype(np_dt).type
+    wide = np.longdouble if np_dt == np.float64 else np.float64
+    lo_v, hi_v = np_dt(start), np_dt(end)
+    step = np_dt((hi_v - lo_v) / np_dt(steps - 1))
+    i = np.arange(steps)
+    half = steps // 2
+    up = wide(lo_v) + wide(step) * i.astype(wide)
+    down = wide(hi_v) - wide(step) * (steps - i - 1).astype(wide)
+    return np.where(i < half, up, down).astype(np_dt)
+
+
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
              requires_grad=False):
     check_device(device)
     dt = dtype or D.get_default_dtype()
-    lin = linspace(start, end, steps, dtype=D.float64)._data
-    t = _make(np.power(float(base), lin).astype(dt._np), dt)
+    start, end = _num(start), _num(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # exponents stepped from both ends in double precision (closest to PyTorch's values, within an ulp)
+    lo_v, hi_v = float(dt._np.type(start)), float(dt._np.type(end))
+    step = (hi_v - lo_v) / (steps - 1) if steps > 1 else 0.0
+    i = np.arange(steps, dtype=np.float64)
+    exps = np.where(i < steps // 2, lo_v + step * i, hi_v - step * (steps - i - 1)) if steps > 1 else \
+        np.full(steps, lo_v)
+    with np.errstate(over="ignore"):
+        arr = np.power(float(base), exps)
+    t = _make(arr.astype(dt._np), dt)
     if out is not None:
         return _into_out(out, t)
     return _finish(t, requires_grad)

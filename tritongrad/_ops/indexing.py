@@ -1,5 +1,7 @@
 """Indexing: __getitem__/__setitem__, gather/scatter, index_select/index_add/index_put, masked ops, sort/topk,
 unique, nonzero."""
+import numbers
+
 import numpy as np
 
 from .. import _dtype as D
@@ -340,6 +342,11 @@ def setitem(self, key, value):
     """PyTorch's __setitem__: basic indices make a view, advanced ones then index_put_ into it."""
     from .inplace import apply_inplace
     basic, adv = _split_key(key, self._data)
+    if not isinstance(value, (Tensor, numbers.Number)):
+        kind = type(value)
+        label = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        from .._tensor import legacy_type_name
+        raise TypeError(f"can't assign a {label} to a {legacy_type_name(self)}")
     if not isinstance(value, Tensor):
         with np.errstate(invalid="ignore", over="ignore"):
             value = _make(np.asarray(value).astype(self.dtype._np), self.dtype)
@@ -401,7 +408,10 @@ def _masked_zero(g, npkey):
 
 
 def index_put(input, indices, values, accumulate=False):
-    npkey = tuple(_builtin_slice(None) if i is None else i._data if isinstance(i, Tensor) else i for i in indices)
+    for i, k in enumerate(indices):
+        if not isinstance(k, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(k).__name__}")
+    npkey = tuple(i._data for i in indices)
     npkey = tuple(k.astype(bool) if isinstance(k, np.ndarray) and k.dtype == np.uint8 else k for k in npkey)
     if not isinstance(values, Tensor):
         values = _make(np.asarray(values, dtype=input.dtype._np), input.dtype)
