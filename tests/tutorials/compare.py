@@ -7,6 +7,7 @@ Also a command-line tool while writing scripts::
 import concurrent.futures
 import dataclasses
 import importlib.machinery
+import json
 import math
 import os
 import re
@@ -39,7 +40,7 @@ class Run:
 
 
 def script_names():
-    return sorted(path.stem for path in SCRIPT_DIR.glob("[0-9][0-9]_*.py"))
+    return sorted(path.stem for path in SCRIPT_DIR.glob("*.py"))
 
 
 def torch_available():
@@ -118,13 +119,28 @@ def first_difference(expected, actual):
     return ""
 
 
+def run_torch_many(names, workers):
+    """{name: Run} under PyTorch: one fork server imports torch once and forks a child per script."""
+    paths = [str(SCRIPT_DIR / (name + ".py")) for name in names]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", OMP_NUM_THREADS="1")
+    env.pop("PYTHONSTARTUP", None)
+    proc = subprocess.run([sys.executable, str(HERE / "torch_forkserver.py"), str(workers), str(TIMEOUT_S)] + paths,
+                          env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=TIMEOUT_S * len(names), cwd=tempfile.gettempdir())
+    if proc.returncode != 0:
+        raise RuntimeError("the PyTorch fork server failed:\n" + proc.stderr[-3000:])
+    results = json.loads(proc.stdout)
+    return {name: Run(*results[path]) for name, path in zip(names, paths)}
+
+
 def run_both(names, workers=None):
     """{name: (torch Run, tritongrad Run)}, every script run both ways in parallel subprocesses."""
-    workers = workers or max(2, (os.cpu_count() or 2) * 2)
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        torch_runs = {name: pool.submit(run_torch, name) for name in names}
+    workers = workers or max(2, os.cpu_count() or 2)
+    with concurrent.futures.ThreadPoolExecutor(workers + 1) as pool:
+        torch_runs = pool.submit(run_torch_many, names, workers)
         tg_runs = {name: pool.submit(run_tritongrad, name) for name in names}
-        return {name: (torch_runs[name].result(), tg_runs[name].result()) for name in names}
+        torch_runs = torch_runs.result()
+        return {name: (torch_runs[name], tg_runs[name].result()) for name in names}
 
 
 def main(argv):

@@ -2,9 +2,11 @@
 ``python -m tritongrad run``; their printed output must agree line by line (numbers within 1e-5
 relative, or one unit of the last printed digit).
 
-Every script runs once per session, both ways, in parallel subprocesses; each test then judges one
-script.  ``9N_bug_*`` scripts isolate one known tritongrad bug each and are strict expected failures,
-so they turn into errors (to be moved out of XFAIL) as soon as the fix lands.
+Every script runs once per session, both ways, in parallel: through the alias each in its own
+subprocess, under PyTorch in children forked from one process that imported torch once
+(``torch_forkserver.py``); each test then judges one script.  ``bug_*`` scripts isolate one known tritongrad bug each and are strict expected failures,
+so they turn into errors as soon as the fix lands (then rename them ``fixed_*`` and drop their XFAIL
+entry: they stay as regression tests).
 """
 import importlib.util
 from pathlib import Path
@@ -16,16 +18,8 @@ compare = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare)
 
 XFAIL = {
-    "91_bug_linspace_rounding": "core: linspace(-1, 1, 7) gives exactly 0.0 in the middle; PyTorch fills "
-                                "from both ends and prints -2.9802e-08",
-    "92_bug_matmul_out": "core: torch.matmul(a, b, out=y) ignores out= (y unchanged, a new tensor returned)",
-    "93_bug_linalg_attribute": "core: `import torch` does not bind torch.linalg; torch.inverse / torch.det "
-                               "are missing",
-    "94_bug_accumulategrad_name": "core: AccumulateGrad.name() is 'AccumulateGrad', PyTorch says "
-                                  "'torch::autograd::AccumulateGrad'",
-    "95_bug_gradgradcheck_rng": "core: gradgradcheck does not draw its random grad_outputs from the "
-                                "global generator, so later random numbers differ from PyTorch's",
-    "96_bug_cdist": "core: torch.cdist is missing",
+    "bug_linspace_rounding": "core: linspace(-1, 1, 7) gives exactly 0.0 in the middle; PyTorch fills "
+                             "from both ends and prints -2.9802e-08",
 }
 
 NAMES = compare.script_names()

@@ -1,4 +1,4 @@
-# Core: AccumulateGrad's name() is 'torch::autograd::AccumulateGrad' as in PyTorch.
+# Regression (core bug found by this suite, fixed): AccumulateGrad's name() is 'torch::autograd::AccumulateGrad' as in PyTorch.
 import torch
 import torch.nn as nn
 torch.manual_seed(0)

@@ -1,4 +1,4 @@
-# Core: torch.linalg is reachable right after `import torch`, and torch.inverse / torch.det exist.
+# Regression (core bug found by this suite, fixed): torch.linalg is reachable right after `import torch`, and torch.inverse / torch.det exist.
 import torch
 a = torch.arange(6.).view(2, 3)
 print(torch.inverse(torch.eye(3) * 2), torch.det(torch.eye(3) * 2))

@@ -1,4 +1,4 @@
-# Core: torch.matmul(..., out=) writes into and returns the out tensor.
+# Regression (core bug found by this suite, fixed): torch.matmul(..., out=) writes into and returns the out tensor.
 import torch
 tensor = torch.ones(4, 4)
 y3 = torch.zeros(4, 4)
