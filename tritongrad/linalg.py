@@ -738,3 +738,61 @@ def matrix_power(A, n, *, out=None):
 def vecdot(x, y, *, dim=-1, out=None):
     """Dot product of vectors along ``dim`` (conjugating x)."""
     return (x.conj() * y).sum(dim) if x.dtype.is_complex else (x * y).sum(dim)
+
+
+# ------------------------------------------------------------------ the older torch.* spellings
+svd_legacy_ret = _namedtuple("svd", ["U", "S", "V"])
+qr_legacy_ret = _namedtuple("qr", ["Q", "R"])
+slogdet_legacy_ret = _namedtuple("slogdet", ["sign", "logabsdet"])
+
+
+def _deprecated_cholesky(input, upper=False, *, out=None):
+    import warnings
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
+                  "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+                  "This transform will produce equivalent results for all valid (symmetric positive definite) inputs. "
+                  "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:1765.)",
+                  UserWarning, stacklevel=2)
+    return cholesky(input, upper=upper)
+
+
+def _deprecated_qr(input, some=True, *, out=None):
+    import warnings
+    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                  "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+                  "Q, R = torch.qr(A, some)\nshould be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else "
+                  "'complete') (Triggered internally at "
+                  "/__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2505.)", UserWarning, stacklevel=2)
+    q, r = qr(input, "reduced" if some else "complete")
+    return qr_legacy_ret(q, r)
+
+
+def svd_legacy(input, some=True, compute_uv=True, *, out=None):
+    """torch.svd: (U, S, V) with V (not V^H); without ``compute_uv`` U and V are zero-filled square matrices."""
+    if not compute_uv:
+        S = svdvals(input)
+        m, n = input.shape[-2:]
+        from ._ops.creation import zeros
+        U = zeros(tuple(input.shape[:-2]) + (m, m), dtype=input.dtype)
+        V = zeros(tuple(input.shape[:-2]) + (n, n), dtype=input.dtype)
+        return svd_legacy_ret(U, S, V)
+    u, s, vh = svd(input, full_matrices=not some)
+    return svd_legacy_ret(u, s, _mH(vh))
+
+
+def pinverse(input, rcond=1e-15):
+    """Pseudo-inverse with singular values below rcond * s_max dropped."""
+    return pinv(input, rtol=rcond)
+
+
+def _legacy_slogdet(input):
+    sign, logabs = slogdet(input)
+    return slogdet_legacy_ret(sign, logabs)
+
+
+for _name, _fn in (("det", det), ("inverse", inv), ("slogdet", _legacy_slogdet), ("logdet", logdet),
+                   ("cholesky", _deprecated_cholesky), ("qr", _deprecated_qr), ("svd", svd_legacy),
+                   ("pinverse", pinverse), ("matrix_power", matrix_power)):
+    if not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _fn)

@@ -301,3 +301,16 @@ def zeta(input, other, *, out=None):
         record("SpecialZetaBackward0", r, (input if isinstance(input, Tensor) else None,
                                            other if isinstance(other, Tensor) else None), backward)
     return r
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+def _mvlgamma_method(self, p):
+    return multigammaln(self, p)
+
+
+for _name, _fn in (("polygamma", _polygamma_method), ("mvlgamma", _mvlgamma_method), ("i0", i0)):
+    if not hasattr(Tensor, _name):
+        setattr(Tensor, _name, _fn)

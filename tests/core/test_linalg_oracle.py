@@ -196,3 +196,28 @@ def test_no_derivative_is_named():
     q = tg.linalg.qr(a).Q
     with pytest.raises(NotImplementedError, match="linalg.qr"):
         q.sum().backward()
+
+
+LEGACY = {
+    "det_method": lambda L: _t(L, _M).det(),
+    "inverse_method": lambda L: _t(L, _M).inverse(),
+    "torch_inverse": lambda L: L.inverse(_t(L, _M)),
+    "torch_det": lambda L: L.det(_t(L, _BATCH)),
+    "slogdet_method": lambda L: tuple(_t(L, _M).slogdet()),
+    "slogdet_type": lambda L: type(_t(L, _M).slogdet()).__name__,
+    "logdet_method": lambda L: _t(L, _M).logdet(),
+    "logdet_negative": lambda L: (-L.eye(3)).logdet(),
+    "cholesky_method": lambda L: _t(L, _SPD).cholesky(),
+    "qr_method": lambda L: tuple(_t(L, _RECT, "float64").qr()),
+    "qr_type": lambda L: type(_t(L, _RECT).qr()).__name__,
+    "svd_method_reconstruct": lambda L: (lambda r: r.U @ L.diag_embed(r.S) @ r.V.mT)(_t(L, _RECT, "float64").svd()),
+    "svd_method_shapes": lambda L: [tuple(x.shape) for x in _t(L, _RECT).svd(some=False)],
+    "svd_no_uv": lambda L: tuple(_t(L, _RECT).svd(compute_uv=False)),
+    "pinverse_method": lambda L: _t(L, _RECT, "float64").pinverse(),
+    "matrix_power_method": lambda L: _t(L, _M, "float64").matrix_power(2),
+}
+
+
+@pytest.mark.parametrize("name", list(LEGACY))
+def test_linalg_legacy_spellings(name):
+    check_case(LEGACY[name], rtol=1e-4, atol=1e-5)

@@ -107,3 +107,7 @@ def test_special_grads(name):
 def test_special_gradcheck():
     x = tg.tensor([0.7, 1.3, 2.9], dtype=tg.float64, requires_grad=True)
     assert tg.autograd.gradcheck(lambda t: tg.special.gammaln(t) + tg.special.digamma(t), (x,))
+
+
+def test_special_methods():
+    check_case(lambda L: (_t(L, _POS).polygamma(1), _t(L, [2.5, 3.0]).mvlgamma(2), _t(L, [0.5, 2.0]).i0()))
