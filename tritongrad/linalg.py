@@ -773,9 +773,9 @@ def svd_legacy(input, some=True, compute_uv=True, *, out=None):
     if not compute_uv:
         S = svdvals(input)
         m, n = input.shape[-2:]
-        from ._ops.creation import zeros
-        U = zeros(tuple(input.shape[:-2]) + (m, m), dtype=input.dtype)
-        V = zeros(tuple(input.shape[:-2]) + (n, n), dtype=input.dtype)
+        batch = tuple(input.shape[:-2])
+        U = _wrap_f(np.zeros(batch + (m, m)), input.dtype)
+        V = _wrap_f(np.zeros(batch + (n, n)), input.dtype)
         return svd_legacy_ret(U, S, V)
     u, s, vh = svd(input, full_matrices=not some)
     return svd_legacy_ret(u, s, _mH(vh))
