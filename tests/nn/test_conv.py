@@ -122,7 +122,8 @@ def test_conv_transpose1d_matches_torch(kw):
 
 def test_conv2d_float32_tolerance():
     torch.manual_seed(6)
-    x, w, b = rand(2, 3, 16, 16, dtype=torch.float32), rand(8, 3, 5, 5, dtype=torch.float32), rand(8, dtype=torch.float32)
+    f32 = torch.float32
+    x, w, b = rand(2, 3, 16, 16, dtype=f32), rand(8, 3, 5, 5, dtype=f32), rand(8, dtype=f32)
     check_op(lambda x, w, b: F.conv2d(x, w, b, padding=2), lambda x, w, b: TF.conv2d(x, w, b, padding=2), [x, w, b],
              tol=2e-5)
     out = TF.conv2d(to_tg(x), to_tg(w), to_tg(b))

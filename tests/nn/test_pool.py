@@ -62,7 +62,8 @@ MAXPOOL2D = [
 def test_max_pool2d(kw, indices):
     torch.manual_seed(0)
     x = rand(2, 3, 9, 8)
-    check(lambda x: F.max_pool2d(x, return_indices=indices, **kw), lambda x: TF.max_pool2d(x, return_indices=indices, **kw), x)
+    check(lambda x: F.max_pool2d(x, return_indices=indices, **kw),
+          lambda x: TF.max_pool2d(x, return_indices=indices, **kw), x)
 
 
 @pytest.mark.parametrize("kw", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
@@ -362,7 +363,8 @@ def test_random_configurations_match():
         cm = rng.random() < 0.5
         pool_t = F.max_pool1d if nd == 1 else F.max_pool2d
         pool_g = TF.max_pool1d if nd == 1 else TF.max_pool2d
-        if all(L + 2 * pp >= dd * (kk - 1) + 1 for L, kk, pp, dd in zip(sp, k, p, d)) and all(pp < dd or kk > 1 for kk, pp, dd in zip(k, p, d)):
+        fits = all(L + 2 * pp >= dd * (kk - 1) + 1 for L, kk, pp, dd in zip(sp, k, p, d))
+        if fits and all(pp < dd or kk > 1 for kk, pp, dd in zip(k, p, d)):
             check(lambda x: pool_t(x, k, s, p, d, cm, True), lambda x: pool_g(x, k, s, p, d, cm, True),
                   x.detach().clone().requires_grad_(True))
         osz = [rng.randint(1, 9) for _ in range(nd)]
@@ -392,7 +394,8 @@ def test_interpolate_antialias(mode, kw):
 @pytest.mark.parametrize("align_corners", [False, True])
 def test_affine_grid_and_grid_sample(mode, padding_mode, align_corners):
     torch.manual_seed(17)
-    theta = (torch.eye(2, 3, dtype=torch.float64) + 0.5 * torch.randn(2, 2, 3, dtype=torch.float64)).requires_grad_(True)
+    f64 = torch.float64
+    theta = (torch.eye(2, 3, dtype=f64) + 0.5 * torch.randn(2, 2, 3, dtype=f64)).requires_grad_(True)
     x = rand(2, 3, 5, 6)
     theta_g, x_g = to_tg(theta), to_tg(x)
     grid_t = F.affine_grid(theta, (2, 3, 4, 7), align_corners=align_corners) * 1.4  # reach outside [-1, 1]
@@ -475,7 +478,8 @@ def test_max_pool_last_nan_wins():
 def test_3d_variants(fn, kw):
     torch.manual_seed(20)
     x = rand(2, 2, 5, 6, 4)
-    check(lambda x: getattr(F, fn)(x, **kw), lambda x: getattr(TF, fn)(x, **kw), x, grad_fn=fn != "pad" or kw["mode"] != "circular")
+    check(lambda x: getattr(F, fn)(x, **kw), lambda x: getattr(TF, fn)(x, **kw), x,
+          grad_fn=fn != "pad" or kw["mode"] != "circular")
 
 
 def test_empty_batch():
@@ -517,7 +521,8 @@ def test_fractional_max_pool_rng_3d_and_module():
                  lambda nn: nn.FractionalMaxPool2d(3, output_size=2, output_ratio=0.5)):
         assert _err(lambda: ctor(tnn)) == _err(lambda: ctor(torch.nn))
     xb = torch.randn(2, 3, 9, 8)
-    for case in (lambda m, t, x: m.fractional_max_pool2d(x, 3), lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=9),
+    for case in (lambda m, t, x: m.fractional_max_pool2d(x, 3),
+                 lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=9),
                  lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=(7, 8)),
                  lambda m, t, x: m.fractional_max_pool2d(x, 3, output_ratio=0.5),
                  lambda m, t, x: m.fractional_max_pool2d(x, 3, output_size=2, _random_samples=t.rand(2, 2, 2))):
@@ -581,7 +586,8 @@ def test_interpolate_lanczos(kw):
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 def test_affine_grid_and_grid_sample_3d(mode, padding_mode):
     torch.manual_seed(24)
-    theta = (torch.eye(3, 4, dtype=torch.float64) + 0.4 * torch.randn(2, 3, 4, dtype=torch.float64)).requires_grad_(True)
+    f64 = torch.float64
+    theta = (torch.eye(3, 4, dtype=f64) + 0.4 * torch.randn(2, 3, 4, dtype=f64)).requires_grad_(True)
     x = rand(2, 3, 4, 5, 6)
     theta_g, x_g = to_tg(theta), to_tg(x)
     grid_t = F.affine_grid(theta, (2, 3, 3, 4, 5), align_corners=False) * 1.3
@@ -604,7 +610,8 @@ def _f64(*shape):
 
 
 GRADCHECK_CASES = {
-    "conv2d": (lambda x, w: TF.conv2d(x, w, stride=2, padding=1, groups=2), lambda: (_f64(1, 4, 5, 4), _f64(2, 2, 3, 2))),
+    "conv2d": (lambda x, w: TF.conv2d(x, w, stride=2, padding=1, groups=2),
+               lambda: (_f64(1, 4, 5, 4), _f64(2, 2, 3, 2))),
     "conv_transpose1d": (lambda x, w: TF.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1, dilation=2),
                          lambda: (_f64(1, 2, 4), _f64(2, 3, 3))),
     "avg_pool2d": (lambda x: TF.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),

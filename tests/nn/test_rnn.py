@@ -169,7 +169,8 @@ def test_cells(cell, kw):
     close(xg.grad, x.grad)
     if cell == "LSTMCell":
         h = (torch.randn(2, 4, dtype=torch.float64), torch.randn(2, 4, dtype=torch.float64))
-        compare_run(tm, gm, [x[0].detach(), tuple(v[0] for v in h)], [to_tg(x[0].detach()), tuple(to_tg(v[0]) for v in h)])
+        compare_run(tm, gm, [x[0].detach(), tuple(v[0] for v in h)],
+                    [to_tg(x[0].detach()), tuple(to_tg(v[0]) for v in h)])
     else:
         h = torch.randn(2, 4, dtype=torch.float64)
         compare_run(tm, gm, [x.detach(), h], [to_tg(x.detach()), to_tg(h)])
