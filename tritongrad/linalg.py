@@ -774,7 +774,7 @@ def svd_legacy(input, some=True, compute_uv=True, *, out=None):
         S = svdvals(input)
         m, n = input.shape[-2:]
         batch = tuple(input.shape[:-2])
-        U = _wrap_f(np.zeros(batch + (m, m)), input.dtype)
+        U = _wrap(np.zeros(batch + (m, m)), input.dtype)
         V = _wrap_f(np.zeros(batch + (n, n)), input.dtype)
         return svd_legacy_ret(U, S, V)
     u, s, vh = svd(input, full_matrices=not some)
