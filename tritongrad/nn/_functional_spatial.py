@@ -559,13 +559,17 @@ def _sparse_rows(m):
 
 
 def _apply_rows(arr, axis, idx, w):
+    """out[..., o, ...] = sum_k w[o, k] * arr[..., idx[o, k], ...] along ``axis`` (index ``L`` reads zero)."""
     pad_shape = list(arr.shape)
     pad_shape[axis] = 1
-    ap = np.concatenate([arr, np.zeros(pad_shape, arr.dtype)], axis=axis)
-    g = np.take(ap, idx, axis=axis)  # (..., out, K, ...)
-    wshape = [1] * g.ndim
-    wshape[axis], wshape[axis + 1] = w.shape
-    return (g * w.astype(arr.dtype, copy=False).reshape(wshape)).sum(axis=axis + 1)
+    padded = np.concatenate([arr, np.zeros(pad_shape, arr.dtype)], axis=axis)
+    wshape = [1] * arr.ndim
+    wshape[axis] = idx.shape[0]
+    out = None
+    for k in range(idx.shape[1]):  # one gather and fused multiply-add per tap
+        term = np.take(padded, idx[:, k], axis=axis) * w[:, k].astype(arr.dtype).reshape(wshape)
+        out = term if out is None else out + term
+    return out
 
 
 def _separable_op(x, mats, name):
