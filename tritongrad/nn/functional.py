@@ -1879,6 +1879,130 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     return _apply_reduction(loss, reduction)
 
 
+# ====================================================================== CTC loss
+def _lengths_list(lengths, name):
+    if isinstance(lengths, Tensor):
+        return [int(v) for v in np.asarray(lengths._data).reshape(-1)]
+    if isinstance(lengths, int):
+        return [lengths]
+    return [int(v) for v in lengths]
+
+
+def _logsumexp_np(*arrays):
+    stacked = np.stack(arrays)
+    top = stacked.max(axis=0)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return safe + np.log(np.exp(stacked - safe).sum(axis=0))
+
+
+def _ctc_one(lp, labels, blank):
+    """-log p(labels | lp) for one sample (lp: (T, C) float64) and PyTorch's gradient template
+    ``exp(lp) - exp(log(alpha*beta) + nll - lp)`` (zero rows past T are added by the caller)."""
+    T = lp.shape[0]
+    ext = np.full(2 * len(labels) + 1, blank, dtype=np.int64)
+    ext[1::2] = labels
+    S = len(ext)
+    # alpha may also come from s-2 when it skips a blank between two different labels.
+    skip = np.zeros(S, dtype=bool)
+    skip[2:] = (ext[2:] != blank) & (ext[2:] != ext[:-2])
+    neg_inf = -np.inf
+    alpha = np.full((T, S), neg_inf)
+    alpha[0, 0] = lp[0, blank]
+    if S > 1:
+        alpha[0, 1] = lp[0, ext[1]]
+    for t in range(1, T):
+        prev = alpha[t - 1]
+        one = np.concatenate(([neg_inf], prev[:-1]))
+        two = np.where(skip, np.concatenate(([neg_inf, neg_inf], prev[:-2])), neg_inf)
+        alpha[t] = _logsumexp_np(prev, one, two) + lp[t, ext]
+    nll = -(_logsumexp_np(alpha[T - 1, S - 1], alpha[T - 1, S - 2]) if S > 1 else alpha[T - 1, 0])
+    beta = np.full((T, S), neg_inf)
+    beta[T - 1, S - 1] = lp[T - 1, blank]
+    if S > 1:
+        beta[T - 1, S - 2] = lp[T - 1, ext[S - 2]]
+    skip_next = np.zeros(S, dtype=bool)
+    skip_next[:-2] = skip[2:]
+    for t in range(T - 2, -1, -1):
+        nxt = beta[t + 1]
+        one = np.concatenate((nxt[1:], [neg_inf]))
+        two = np.where(skip_next, np.concatenate((nxt[2:], [neg_inf, neg_inf])), neg_inf)
+        beta[t] = _logsumexp_np(nxt, one, two) + lp[t, ext]
+    ab = alpha + beta
+    log_ab = np.full(lp.shape, neg_inf)
+    for c in np.unique(ext):
+        log_ab[:, c] = _logsumexp_np(*ab[:, ext == c].T)
+    with np.errstate(invalid="ignore", over="ignore"):
+        grad = np.exp(lp) - np.exp(log_ab + nll - lp)
+    return nll, grad
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """The Connectionist Temporal Classification loss of ``log_probs`` (T, N, C) or (T, C) against
+    ``targets`` (N, S) padded or concatenated, as ``torch.nn.functional.ctc_loss``."""
+    _check_tensor(log_probs, "ctc_loss")
+    unbatched = log_probs.dim() == 2
+    lp_t = log_probs.unsqueeze(1) if unbatched else log_probs
+    T, N, C = lp_t.shape
+    in_lens = _lengths_list(input_lengths, "input_lengths")
+    tg_lens = _lengths_list(target_lengths, "target_lengths")
+    if len(in_lens) != N:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if len(tg_lens) != N:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    tgt = np.asarray(targets._data if isinstance(targets, Tensor) else targets).astype(np.int64)
+    if unbatched:
+        tgt = tgt.reshape(1, -1)
+    concatenated = tgt.ndim == 1
+    max_len = max(tg_lens) if tg_lens else 0
+    if not concatenated and tgt.shape[1] < max_len:
+        raise RuntimeError(f"Expected tensor to have size at least {max_len} at dimension 1, but got size "
+                           f"{tgt.shape[1]} for argument #2 'targets' (while checking arguments for "
+                           "ctc_loss_allocate_outputs)")
+    for length in in_lens:
+        if length > T:
+            raise RuntimeError(f"Expected input_lengths to have value at most {T}, but got value {length} "
+                               "(while checking arguments for ctc_loss_allocate_outputs)")
+    lp = np.asarray(_cnp(lp_t), dtype=np.float64)
+    nll = np.zeros(N)
+    grad = np.zeros(lp.shape)
+    offset = 0
+    for n in range(N):
+        if concatenated:
+            labels = tgt[offset:offset + tg_lens[n]]
+            offset += tg_lens[n]
+        else:
+            labels = tgt[n, :tg_lens[n]]
+        if in_lens[n] == 0:
+            nll[n] = 0.0 if len(labels) == 0 else np.inf
+            continue
+        nll[n], grad[:in_lens[n], n] = _ctc_one(lp[:in_lens[n], n], labels, blank)
+        if zero_infinity and np.isinf(nll[n]):
+            grad[:, n] = 0.0
+    dtype = log_probs.dtype
+    raw = _wrap(nll, dtype)
+    grad_template = grad.astype(np.float32 if dtype in _HALF else dtype._np)
+
+    def backward(node, g):
+        scale = _cnp(g).reshape(1, N, 1)
+        with np.errstate(invalid="ignore"):  # an impossible alignment's gradient is nan, as in PyTorch
+            return (_wrap(grad_template * scale, dtype),)
+
+    raw = _custom("CtcLossBackward0", raw, (lp_t,), backward)
+    if zero_infinity:
+        raw = tg.where(raw == float("inf"), tg.zeros((), dtype=dtype), raw)
+    if reduction == "mean":
+        divisor = tg.tensor(tg_lens, dtype=tg.int64).clamp_min(1).to(dtype)
+        out = (raw / divisor).mean()
+    elif reduction == "sum":
+        out = raw.sum()
+    elif reduction == "none":
+        out = raw
+    else:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return out.squeeze(0) if unbatched and reduction == "none" else out
+
+
 __all__ = [
     "linear", "bilinear", "identity", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "elu", "elu_", "selu",
     "selu_", "celu", "celu_", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_", "gelu", "silu", "mish", "sigmoid", "tanh",
@@ -1887,7 +2011,7 @@ __all__ = [
     "rms_norm", "group_norm", "batch_norm", "instance_norm", "local_response_norm", "pdist", "dropout", "dropout1d", "dropout2d", "dropout3d",
     "alpha_dropout", "feature_alpha_dropout", "one_hot", "embedding", "embedding_bag", "pairwise_distance", "cosine_similarity",
     "normalize", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "nll_loss",
+    "binary_cross_entropy_with_logits", "ctc_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "nll_loss",
     "cross_entropy", "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
     "multilabel_soft_margin_loss", "multilabel_margin_loss", "multi_margin_loss", "triplet_margin_loss",
     "triplet_margin_with_distance_loss",

@@ -1,0 +1,33 @@
+# Printing options and more printing: set_printoptions, summarised tensors, repr of grads and views.
+import numpy as np
+import torch
+
+torch.manual_seed(40)
+x = torch.randn(3, 4) * 1000
+print(x)
+torch.set_printoptions(precision=2)
+print(x, torch.tensor([1.23456789]))
+torch.set_printoptions(sci_mode=True)
+print(torch.tensor([1.5, 2.25]))
+torch.set_printoptions(profile="default")
+print(torch.tensor([1.5, 2.25]))
+torch.set_printoptions(threshold=5, edgeitems=1)
+print(torch.arange(10), torch.arange(20.).view(4, 5))
+torch.set_printoptions(profile="default")
+torch.set_printoptions(linewidth=40)
+print(torch.arange(30.))
+torch.set_printoptions(profile="default")
+print(torch.randn(2, 2, requires_grad=True) * 2)
+print(torch.zeros(2, 3, 0), torch.ones(1, 1, 1, 1), torch.tensor([[[1, 2]]], dtype=torch.int8))
+print(torch.tensor(1e20), torch.tensor([1e-5, 1e5]), torch.tensor([0.0, -0.0]), torch.tensor([100.0, 0.5]))
+print(torch.tensor([1.0, 2.0], dtype=torch.float64) / 3, torch.tensor([12345678.0]))
+print(torch.tensor(True), torch.tensor(-7), torch.tensor([2**40]), torch.tensor([1, 2], dtype=torch.int32))
+print(np.asarray(torch.arange(3.)), torch.arange(4).numpy().dtype, torch.tensor(np.float32(3.5)), torch.as_tensor([1, 2]))
+print(torch.from_numpy(np.arange(6, dtype=np.int16).reshape(2, 3)), torch.tensor(np.array([1.5], dtype=np.float16)))
+print(str(torch.ones(2)), f"{torch.tensor(3.14159):.2f}", "%s" % torch.tensor([1]), format(torch.tensor(2.5)))
+print(torch.ones(2).__repr__(), repr(torch.float32), repr(torch.device("cpu")), torch.device("cpu", 0) if False else torch.device("cpu"))
+print(torch.randn(3).abs().sqrt_().neg_(), torch.tensor([1., 2.])[None].expand(3, 2))
+print(torch.nn.Parameter(torch.zeros(2)), torch.randn(2, requires_grad=True).detach(), torch.randn(1).view(()).dim())
+print(torch.zeros(2, 2).to_sparse() if False else torch.eye(2).to(torch.complex64))
+print(torch.tensor([1.0, float('nan')]).sum(), torch.tensor([[1.5, -0.0001], [1000.25, 3.0]]))
+print([torch.tensor(0.1 * i).item() for i in range(3)], torch.arange(3) * 0.1, torch.tensor([0.1]).tolist())

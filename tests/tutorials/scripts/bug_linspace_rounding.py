@@ -1,4 +1,0 @@
-# Core: linspace computes its points as PyTorch does (from both ends), so the middle value is not exactly 0.
-import torch
-print(torch.linspace(-1, 1, steps=7))
-print(torch.linspace(-1, 1, steps=7).tolist())
