@@ -104,3 +104,48 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_conversion(name):
     check_case(CASES[name])
+
+
+MORE = {
+    "to_int_device": lambda L: L.ones(2).to(0),
+    "type_cuda_str": lambda L: L.ones(2).type("torch.cuda.FloatTensor"),
+    "type_short_str": lambda L: L.ones(2).type("FloatTensor"),
+    "type_dtype_str": lambda L: L.ones(2).type("torch.float64"),
+    "to_none": lambda L: L.ones(2).to(None),
+    "to_dtype_none_kw": lambda L: L.ones(2).to(dtype=None),
+    "double_to_float_grad_name": lambda L: L.ones(2, dtype=L.float64, requires_grad=True).float().grad_fn.name(),
+    "to_copy_grad_name": lambda L: L.ones(2, requires_grad=True).to(L.float32, copy=True).grad_fn.name(),
+    "float_same_no_node": lambda L: L.ones(2, requires_grad=True).float().grad_fn,
+    "int_to_float_int": lambda L: L.tensor([2**31]).int(),
+    "float_to_int_nan": lambda L: L.tensor([float("nan"), float("inf")]).long(),
+    "bool_to_float": lambda L: L.tensor([True, False]).float(),
+    "complex_to_bool": lambda L: L.tensor([0j, 1j]).bool(),
+    "half_overflow": lambda L: L.tensor([1e5]).half(),
+    "bf16_round": lambda L: L.tensor([1.00390625, 1.01171875]).bfloat16().float(),
+    "to_bfloat16_ties": lambda L: L.tensor([1.0 + 2**-8, 1.0 + 3 * 2**-8]).to(L.bfloat16).float(),
+    "astype_strides": lambda L: L.ones(2, 3).t().int().stride(),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_more(name):
+    check_case(MORE[name])
+
+
+def test_device_string_rule():
+    """Device strings that don't match type[:index] are 'Invalid device string' (core device parser)."""
+    pytest.xfail("core device parser: reported") if not _device_strings_match() else None
+
+
+def _device_strings_match():
+    import tritongrad as tg
+    for text in ("float64", "cuda:x", "cpu0", "foo"):
+        try:
+            tg.device(text)
+        except RuntimeError as mine:
+            try:
+                torch.device(text)
+            except RuntimeError as theirs:
+                if str(mine) != str(theirs):
+                    return False
+    return True

@@ -177,3 +177,44 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_creation(name):
     check_case(CASES[name])
+
+
+MORE = {
+    "tensor_set_default": lambda L: (L.set_default_dtype(L.float64), L.Tensor(2).dtype, L.tensor([1.0]).dtype,
+                                     L.set_default_dtype(L.float32))[1:3],
+    "tensor_scalar_dtype_f16": lambda L: L.tensor(1.5, dtype=L.float16),
+    "from_numpy_f16": lambda L: L.from_numpy(np.ones(2, dtype=np.float16)),
+    "from_numpy_uint64": lambda L: L.from_numpy(np.ones(2, dtype=np.uint64)),
+    "from_numpy_readonly": lambda L: L.from_numpy(np.broadcast_to(np.ones(1), (3,))).stride(),
+    "numpy_roundtrip_view": lambda L: (lambda a: (L.from_numpy(a)[1:].fill_(5), a.tolist())[1])(np.zeros(3)),
+    "as_tensor_list_of_tensors": lambda L: L.as_tensor([L.tensor(1.0), L.tensor(2.0)]),
+    "tensor_np_scalar": lambda L: L.tensor(np.float32(2.5)),
+    "tensor_np_bool": lambda L: L.tensor(np.bool_(True)),
+    "tensor_np_0d": lambda L: L.tensor(np.array(3.5)),
+    "tensor_list_np_0d_arrays": lambda L: L.tensor([np.array(1.0), np.array(2.0)]),
+    "tensor_nested_tuple_tensor": lambda L: L.tensor([(L.tensor(1), 2)]),
+    "stack_of_scalars_list": lambda L: L.tensor([[L.tensor(1.0)]]),
+    "zeros_bool": lambda L: L.zeros(2, dtype=L.bool),
+    "full_bool_from_int": lambda L: L.full((2,), 2, dtype=L.bool),
+    "ones_like_requires_grad_int": lambda L: L.ones_like(L.ones(2, dtype=L.int32), requires_grad=True),
+    "empty_like_dtype_change": lambda L: L.empty_like(L.ones(2, 3).t(), dtype=L.float64).stride(),
+    "zeros_0_shape": lambda L: L.zeros(0, 3).stride(),
+    "arange_large_step": lambda L: L.arange(0, 10, 20),
+    "arange_float_int_dtype32": lambda L: L.arange(0, 3, 0.7, dtype=L.int32),
+    "arange_f16": lambda L: L.arange(0, 1, 0.3, dtype=L.float16),
+    "arange_uint8_neg": lambda L: L.arange(-3, 3, dtype=L.uint8),
+    "eye_bool": lambda L: L.eye(2, dtype=L.bool),
+    "eye_out": lambda L: (lambda o: (L.eye(2, out=o), o))(L.empty(5)),
+    "linspace_complex": lambda L: L.linspace(0, 1j, 3),
+    "linspace_int_neg": lambda L: L.linspace(-7, 5, 4, dtype=L.int64),
+    "logspace_int": lambda L: L.logspace(0, 3, 4, dtype=L.int64),
+    "range_int_dtype": lambda L: L.range(0, 3, dtype=L.int64),
+    "full_like_fill_tensor": lambda L: L.full_like(L.ones(2), L.tensor(3.0)),
+    "scalar_tensor_requires_grad": lambda L: L.scalar_tensor(1.5, requires_grad=True),
+    "empty_strided_dtype": lambda L: L.empty_strided((2, 2), (2, 1), dtype=L.int8).dtype,
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_more(name):
+    check_case(MORE[name])

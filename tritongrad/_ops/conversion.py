@@ -54,7 +54,7 @@ def _parse_to(args, kwargs):
     if rest and isinstance(rest[0], Tensor):
         other = rest.pop(0)
         dtype, device = other.dtype, other.device
-    if rest and isinstance(rest[0], (str, _device_cls, int)) and not isinstance(rest[0], bool):
+    if rest and (rest[0] is None or isinstance(rest[0], (str, _device_cls, int)) and not isinstance(rest[0], bool)):
         device = rest.pop(0)
     if rest and isinstance(rest[0], D.dtype):
         dtype = rest.pop(0)
@@ -69,6 +69,11 @@ def _parse_to(args, kwargs):
 
 def to(self, *args, **kwargs):
     dtype, device, copy, memory_format = _parse_to(args, dict(kwargs))
+    if isinstance(device, int) and not isinstance(device, bool):
+        from .. import cuda
+        if not cuda.is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        device = _device_cls("cuda", device)
     if device is not None:
         dev = _device_cls(device) if not isinstance(device, _device_cls) else device
         if dev.type != "cpu":
@@ -83,10 +88,24 @@ def to(self, *args, **kwargs):
     return r
 
 
+_NO_CUDA_LIBRARY = (
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two shared libraries: a CPU "
+    "library and a CUDA library; this error has occurred because you are trying to use some CUDA functionality, "
+    "but the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA library MUST be "
+    "loaded, EVEN IF you don't directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library dependencies if "
+    "you don't depend on any of their symbols.  You can check if this has occurred by using ldd on your binary to "
+    "see if there is a dependency on *_cuda.so library.")
+
+
 def type_to(self, dtype):
     if isinstance(dtype, str):
-        name = dtype.replace("torch.", "")
         from .creation import LEGACY_TENSOR_TYPES
+        if dtype.startswith("torch.cuda.") and dtype[len("torch.cuda."):] in LEGACY_TENSOR_TYPES:
+            from .. import cuda
+            if not cuda.is_available():
+                raise RuntimeError(_NO_CUDA_LIBRARY)
+        name = dtype[len("torch."):] if dtype.startswith("torch.") else None
         if name not in LEGACY_TENSOR_TYPES:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = LEGACY_TENSOR_TYPES[name]._dtype

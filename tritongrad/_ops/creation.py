@@ -352,6 +352,8 @@ def _sizes_of(data):
 def _validate(data, sizes, dim, dt):
     """Walk ``data`` as torch.tensor stores it, raising its errors for ragged or mistyped elements."""
     if dim == len(sizes):
+        if isinstance(data, np.ndarray) and data.ndim == 0:
+            raise TypeError("len() of unsized object")
         if _is_sequence(data):
             if dt.is_floating_point or dt.is_complex:
                 raise TypeError(f"must be real number, not {type(data).__name__}")
@@ -623,8 +625,15 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dt = dtype or D.get_default_dtype()
     if dt is D.bool_:
         raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
-    if steps == 1:
-        arr = np.asarray([start], dtype=np.float64)
+    if isinstance(start, complex) or isinstance(end, complex):
+        dt = dtype or D.default_complex_dtype()
+    if dt.is_complex and steps > 1:
+        real_dt = D.float64 if dt is D.complex128 else D.float32
+        re = linspace(complex(start).real, complex(end).real, steps, dtype=real_dt)._data
+        im = linspace(complex(start).imag, complex(end).imag, steps, dtype=real_dt)._data
+        arr = re + 1j * im
+    elif steps == 1:
+        arr = np.asarray([start])
     elif dt in (D.float32, D.float64):
         arr = _linspace_float(start, end, steps, dt._np)
     else:
