@@ -41,10 +41,10 @@ def _add_hook(d, fn):
 
 
 def _op_name(node):
-    """'ExpBackward0' -> 'Exp', as PyTorch names the op in the in-place modification error."""
-    name = node.name()
-    stem = name.rstrip("0123456789")
-    return stem[:-len("Backward")] if stem.endswith("Backward") else name
+    """'ExpBackward0' -> 'Exp', 'ClampBackward1' -> 'Clamp1': the op name PyTorch's in-place modification
+    error prints."""
+    name = type(node).__name__.replace("Backward", "")
+    return name[:-1] if name.endswith("0") else name
 
 
 class SavedTensor:
