@@ -255,3 +255,4 @@ from . import version  # noqa: E402
 from .version import __version__  # noqa: E402
 
 del _builtins
+from . import testing, special, multiprocessing, fft  # noqa: E402,F811
