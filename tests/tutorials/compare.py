@@ -3,10 +3,12 @@
 Also a command-line tool while writing scripts::
 
     python tests/tutorials/compare.py [NAME ...]    # prints PASS/FAIL and the first difference
+    python tests/tutorials/compare.py --markdown    # the status table of docs/tutorials.md
 """
 import concurrent.futures
 import dataclasses
 import importlib.machinery
+import importlib.util
 import json
 import math
 import os
@@ -143,7 +145,28 @@ def run_both(names, workers=None):
         return {name: (torch_runs[name], tg_runs[name].result()) for name in names}
 
 
+def summary(name):
+    """The script's first comment line: what it exercises."""
+    first = (SCRIPT_DIR / (name + ".py")).read_text(encoding="utf-8").splitlines()[0]
+    return first.lstrip("# ").strip()
+
+
+def markdown_table(results, xfail):
+    rows = ["| script | exercises | status |", "| --- | --- | --- |"]
+    for name, (torch_run, tg_run) in results.items():
+        difference = first_difference(torch_run.observed(), tg_run.observed())
+        status = "pass" if not difference else ("xfail: " + xfail[name] if name in xfail else "FAIL: " + difference)
+        rows.append("| `%s` | %s | %s |" % (name, summary(name).replace("|", "\\|"), status.replace("|", "\\|")))
+    return "\n".join(rows)
+
+
 def main(argv):
+    if argv and argv[0] == "--markdown":
+        spec = importlib.util.spec_from_file_location("_tutorial_tests", HERE / "test_tutorials.py")
+        tests = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tests)
+        print(markdown_table(run_both(script_names()), tests.XFAIL))
+        return 0
     names = argv or script_names()
     results = run_both(names)
     failures = 0

@@ -4,9 +4,9 @@ relative, or one unit of the last printed digit).
 
 Every script runs once per session, both ways, in parallel: through the alias each in its own
 subprocess, under PyTorch in children forked from one process that imported torch once
-(``torch_forkserver.py``); each test then judges one script.  ``bug_*`` scripts isolate one known tritongrad bug each and are strict expected failures,
-so they turn into errors as soon as the fix lands (then rename them ``fixed_*`` and drop their XFAIL
-entry: they stay as regression tests).
+(``torch_forkserver.py``); each test then judges one script.  ``bug_*`` scripts isolate one known
+tritongrad gap each and are strict expected failures, so they turn into errors as soon as the fix
+lands (then rename them ``fixed_*`` and drop their XFAIL entry: they stay as regression tests).
 """
 import importlib.util
 from pathlib import Path
@@ -19,6 +19,10 @@ _spec.loader.exec_module(compare)
 
 XFAIL = {
     "bug_distributions": "core: torch.distributions is missing (Categorical, Normal, kl_divergence)",
+    "bug_autocast": "core: torch.autocast / torch.amp (GradScaler) are missing",
+    "bug_checkpoint": "core: torch.utils.checkpoint is missing",
+    "bug_torch_func": "core: torch.func (vmap, grad, functional_call) is missing",
+    "bug_jit_script": "core: torch.jit (trace / script) is missing",
 }
 
 NAMES = compare.script_names()
