@@ -41,6 +41,7 @@ NAMESPACES = [
     ("torch.profiler", "tritongrad.profiler", "module"),
     ("torch.testing", "tritongrad.testing", "module"),
     ("torch.special", "tritongrad.special", "module"),
+    ("torch.fft", "tritongrad.fft", "module"),
 ]
 
 # Names that tutorials, courses and typical training scripts use, by judgement. Only the missing ones are
