@@ -1,4 +1,5 @@
 """Tensor creation: tensor, as_tensor, from_numpy, zeros/ones/full/empty(_like), arange, linspace, eye, ..."""
+import itertools
 import math
 import numbers
 import warnings
@@ -435,11 +436,44 @@ def _check_range(raw, dt):
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
+_PLAIN_SCALARS = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def _fast_python_array(data):
+    """Rectangular nested lists of plain Python numbers convert in one numpy call; the dtype is then
+    inferred from the element types present (None when the data needs the general, checking path)."""
+    if not isinstance(data, (list, tuple)):
+        return None
+    try:
+        raw = np.array(data)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if raw.dtype.kind not in "biufc" or raw.dtype.kind == "u":
+        return None
+    flat = data
+    for _ in range(raw.ndim - 1):
+        flat = itertools.chain.from_iterable(flat)
+    kinds = set(map(type, flat))
+    if not kinds <= _PLAIN_SCALARS.keys():
+        return None
+    top = max((_PLAIN_SCALARS[k] for k in kinds), default=2)
+    inferred = (D.bool_, D.int64, D.get_default_dtype(), D.default_complex_dtype())[top]
+    return raw, inferred
+
+
 def _from_python(data, dtype):
     """torch.tensor's conversion of nested Python data (lists, tuples, numbers, 0-d tensors, arrays)."""
     if isinstance(data, (str, bytes)) or isinstance(data, np.generic) and data.dtype.kind in "SUV" and \
             data.dtype.name != "bfloat16":
         raise TypeError(f"new(): invalid data type '{_type_label(data)}'")
+    fast = _fast_python_array(data)
+    if fast is not None:
+        raw, inferred = fast
+        dt = dtype or inferred
+        if raw.dtype.kind in "iuf":
+            _check_range(raw, dt)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return raw.astype(dt._np), dt
     sizes = _sizes_of(data)
     inferred = _infer_dtype(data) if dtype is None else None
     dt = dtype or inferred or D.get_default_dtype()

@@ -248,6 +248,8 @@ def getitem(self, key):
 def _advanced_result_strides(x, npkey, res_shape):
     """Strides of PyTorch's advanced-indexing result: TensorIterator orders dims by the source's strides
     (indexed dims by the index tensors' strides)."""
+    if x.flags.c_contiguous:
+        return None  # a C-contiguous source gives a C-contiguous result (its strides leave the order as is)
     from .creation import iter_output_strides
     it = x.itemsize
     src_strides = [st // it for st in x.strides]
@@ -275,6 +277,8 @@ def _advanced_result_strides(x, npkey, res_shape):
 
 def _canonical_contiguous(arr):
     """A C-contiguous array with PyTorch's strides on size-1 dims too (numpy may leave others there)."""
+    if 1 not in arr.shape:
+        return arr
     want = tuple(st * arr.itemsize for st in _contiguous_strides(arr.shape))
     if arr.strides != want and arr.size:
         arr = np.lib.stride_tricks.as_strided(arr, shape=arr.shape, strides=want)
@@ -354,13 +358,19 @@ def setitem(self, key, value):
     view = self if trivial and adv else _basic_getitem(self, basic)
     if not adv:
         value = _strip_leading_ones(value, view._data.ndim)
-        if value.shape != view.shape:
-            value = value.expand(view.shape)
+        if value._data.shape != view._data.shape and not _expandable(value._data.shape, view._data.shape):
+            value.expand(view.shape)  # raises PyTorch's expand error
         copy_(view, value)
         return
     advkey = _adv_key(adv, view._data.ndim)
     value = _strip_leading_ones(value, view._data[advkey].ndim)
     apply_inplace(view, _index_put_np, advkey, value, False)
+
+
+def _expandable(shape, target):
+    if len(shape) > len(target):
+        return False
+    return all(n == 1 or n == t for n, t in zip(reversed(shape), reversed(target)))
 
 
 def _strip_leading_ones(value, ndim):
