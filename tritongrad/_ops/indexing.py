@@ -637,7 +637,38 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         with np.errstate(all="ignore"):
             x = np.where(cnt > 0, x / np.maximum(cnt, 1), x).astype(x.dtype) if x.dtype.kind == "f" else \
                 np.where(cnt > 0, x // np.maximum(cnt, 1), x).astype(x.dtype)
-    return _make(x, input.dtype)
+    r = _make(x, input.dtype)
+    if needs_grad(input, src):
+        sshape = src.shape
+
+        def backward(node, g):
+            ix, self_, src_, out = node.saved(0), node.saved(1), node.saved(2), node.saved(3)
+            src_part = src_[tuple(slice(0, n) for n in ix.shape)]
+            gi = gs = None
+            if reduce in ("sum", "mean"):
+                if reduce == "mean":
+                    counts = zeros(out.shape, dtype=g.dtype).scatter_add(
+                        d, ix, zeros(ix.shape, dtype=g.dtype) + 1) + (1 if include_self else 0)
+                    g = g / counts.clamp_min(1)
+                gi = g if include_self else g.scatter(d, ix, 0.0)
+                gs = g.gather(d, ix)
+            elif reduce == "prod":
+                # d out / d self = out / self and d out / d src_j = out / src_j (nonzero inputs)
+                gi = g * out / self_ if include_self else g.scatter(d, ix, 0.0)
+                gs = (g * out).gather(d, ix) / src_part
+            else:
+                # amax/amin: the gradient is shared evenly by every input equal to the result
+                self_hit = (self_ == out).to(g.dtype) if include_self else zeros(out.shape, dtype=g.dtype)
+                src_hit = (src_part == out.gather(d, ix)).to(g.dtype)
+                counts = self_hit.scatter_add(d, ix, src_hit)
+                share = g / counts.clamp_min(1)
+                gi = share * self_hit if include_self else g.scatter(d, ix, 0.0)
+                gs = share.gather(d, ix) * src_hit
+            if gs is not None and tuple(gs.shape) != tuple(sshape):
+                gs = _pad_to(gs, sshape)
+            return gi, gs
+        record("ScatterReduceBackward0", r, (input, src), backward, (index, input, src, "__out__"))
+    return r
 
 
 # ------------------------------------------------------------------ index_select / index_add / index_fill
