@@ -1,7 +1,8 @@
 """torch.fft: discrete Fourier transforms computed with numpy.fft, with PyTorch's dtypes, checks and layouts.
 
-Gradients through these transforms are not implemented yet: their backward raises NotImplementedError
-naming the transform.
+Gradients: every transform is linear, so its backward is the adjoint transform (the inverse direction with the
+dual normalization, zero-padding and trimming swapped, onesided halves expanded or folded). The adjoints are
+recorded ops too, so double backward works. hfft/ihfft have no derivative yet (NotImplementedError).
 """
 import numpy as np
 
@@ -52,13 +53,122 @@ def _layout(res, dims):
     return np.transpose(buf, np.argsort(order))
 
 
-def _wrap(res, dt, dims, input, name):
+_DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+
+
+def _wrap(res, dt, dims, input, name, grad=None):
+    """The result tensor; ``grad`` = (node name, backward(g) -> grad of input) when the transform has one."""
     r = _make(_layout(np.asarray(res).astype(dt._np, copy=False), dims), dt)
     if needs_grad(input):
-        def backward(node, g):
-            raise NotImplementedError(f"the derivative of fft.{name} is not implemented in tritongrad")
-        record(f"Fft{name.capitalize()}Backward0", r, (input,), backward)
+        if grad is None:
+            def backward(node, g):
+                raise NotImplementedError(f"the derivative of fft.{name} is not implemented in tritongrad")
+            record(f"Fft{name.capitalize()}Backward0", r, (input,), backward)
+        else:
+            node_name, fn = grad
+            record(node_name, r, (input,), lambda node, g: (fn(g),))
     return r
+
+
+def _resize(a, dims, sizes):
+    """Zero-pad or trim ``a`` along ``dims`` to ``sizes`` (what numpy's ``s``/``n`` do before a transform)."""
+    for d, n in zip(dims, sizes):
+        m = a.shape[d]
+        if n < m:
+            a = np.take(a, np.arange(n), axis=d)
+        elif n > m:
+            pad = [(0, 0)] * a.ndim
+            pad[d] = (0, n - m)
+            a = np.pad(a, pad)
+    return a
+
+
+def _linear_op(x, np_fn, out_dt, dims, node_name, adjoint):
+    """A recorded linear map ``np_fn`` whose backward is the recorded map ``adjoint(g)``."""
+    r = _make(_layout(np.asarray(np_fn(x._data)).astype(out_dt._np, copy=False), dims), out_dt)
+    if needs_grad(x):
+        record(node_name, r, (x,), lambda node, g: (adjoint(g),))
+    return r
+
+
+def _c2c(x, dims, sizes, forward, norm, node_name="FftC2CBackward0"):
+    """Resize to ``sizes`` then transform (complex to complex)."""
+    in_sizes = [x.shape[d] for d in dims]
+    fn = np.fft.fftn if forward else np.fft.ifftn
+    cdt = _complex_of(x.dtype)
+    return _linear_op(x, lambda a: fn(a.astype(cdt._np), s=sizes, axes=dims, norm=norm), cdt, dims, node_name,
+                      lambda g: _c2c_adj(g, dims, in_sizes, not forward, _DUAL[norm]))
+
+
+def _c2c_adj(g, dims, out_sizes, forward, norm):
+    """Transform then resize to ``out_sizes``: the adjoint of ``_c2c``."""
+    sizes = [g.shape[d] for d in dims]
+    fn = np.fft.fftn if forward else np.fft.ifftn
+    return _linear_op(g, lambda a: _resize(fn(a, axes=dims, norm=norm), dims, out_sizes), g.dtype, dims,
+                      "FftC2CBackward0", lambda h: _c2c(h, dims, sizes, not forward, _DUAL[norm]))
+
+
+def _real_part(z):
+    r = _make(np.ascontiguousarray(z._data.real), _real_of(z.dtype))
+    if needs_grad(z):
+        record("RealBackward0", r, (z,), lambda node, g: (_to_complex(g),))
+    return r
+
+
+def _to_complex(t):
+    r = _make(t._data.astype(_complex_of(t.dtype)._np), _complex_of(t.dtype))
+    if needs_grad(t):
+        record("ToCopyBackward0", r, (t,), lambda node, g: (_real_part(g),))
+    return r
+
+
+def _r2c(x, dims, sizes, norm, onesided):
+    """Real input: resize, transform; keep the non-negative half of the last dim when ``onesided``."""
+    in_sizes = [x.shape[d] for d in dims]
+    cdt = _complex_of(x.dtype)
+    if onesided:
+        fn = (lambda a: np.fft.rfftn(a, s=sizes, axes=dims, norm=norm))
+    else:
+        fn = (lambda a: np.fft.fftn(a, s=sizes, axes=dims, norm=norm))
+    return _linear_op(x, fn, cdt, dims, "FftR2CBackward0" if onesided or len(dims) == 1 else "FftC2CBackward0",
+                      lambda g: _r2c_adj(g, dims, sizes, in_sizes, norm, onesided))
+
+
+def _r2c_adj(g, dims, sizes, in_sizes, norm, onesided):
+    """Adjoint of ``_r2c``: zero-fill the dropped half, inverse transform (dual norm), real part, resize."""
+    def fn(a):
+        if onesided:
+            a = _resize(a, [dims[-1]], [sizes[-1]])
+        return _resize(np.fft.ifftn(a, axes=dims, norm=_DUAL[norm]).real, dims, in_sizes)
+    return _linear_op(g, fn, _real_of(g.dtype), dims, "FftR2CBackward0",
+                      lambda h: _r2c(h, dims, sizes, norm, onesided))
+
+
+def _c2r(y, dims, sizes, norm):
+    """Onesided complex input: the real signal of ``sizes`` (numpy's irfftn)."""
+    in_sizes = [y.shape[d] for d in dims]
+    rdt = _real_of(y.dtype)
+    return _linear_op(y, lambda a: np.fft.irfftn(a, s=sizes, axes=dims, norm=norm), rdt, dims, "FftC2RBackward0",
+                      lambda g: _c2r_adj(g, dims, sizes, in_sizes, norm))
+
+
+def _c2r_adj(g, dims, sizes, in_sizes, norm):
+    """Adjoint of ``_c2r``: onesided forward transform (dual norm), interior bins doubled, resized back."""
+    n_last = sizes[-1]
+    half = n_last // 2 + 1
+
+    def fn(a):
+        z = np.fft.rfftn(a, axes=dims, norm=_DUAL[norm])
+        doubled = n_last - half
+        if doubled > 0:
+            weights = np.ones(half)
+            weights[1:1 + doubled] = 2
+            shape = [1] * z.ndim
+            shape[dims[-1]] = half
+            z = z * weights.reshape(shape)
+        return _resize(z, dims, in_sizes)
+    return _linear_op(g, fn, _complex_of(g.dtype), dims, "FftC2RBackward0",
+                      lambda h: _c2r(h, dims, sizes, norm))
 
 
 def _dims_and_sizes(input, s, dim, default_all):
@@ -93,16 +203,14 @@ def fft(input, n=None, dim=-1, norm=None, *, out=None):
     """One-dimensional discrete Fourier transform."""
     norm = _check_norm(norm)
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, True)
-    return _wrap(np.fft.fft(a, n=n, axis=d, norm=norm), _complex_of(dt), [d], input, "fft")
+    return _transform(input, [d], None if n is None else [n], True, norm)
 
 
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
     """One-dimensional inverse discrete Fourier transform."""
     norm = _check_norm(norm)
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, True)
-    return _wrap(np.fft.ifft(a, n=n, axis=d, norm=norm), _complex_of(dt), [d], input, "ifft")
+    return _transform(input, [d], None if n is None else [n], False, norm)
 
 
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
@@ -111,16 +219,16 @@ def rfft(input, n=None, dim=-1, norm=None, *, out=None):
     if input.dtype.is_complex:
         raise RuntimeError(f"rfft expects a real input tensor, but got {_type(input)}")
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, False)
-    return _wrap(np.fft.rfft(a, n=n, axis=d, norm=norm), _complex_of(dt), [d], input, "rfft")
+    x = _as_float(input)
+    return _r2c(x, [d], [x.shape[d] if n is None else n], norm, True)
 
 
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
     """Inverse of rfft: a real signal of length n (default 2 * (m - 1))."""
     norm = _check_norm(norm)
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, True)
-    return _wrap(np.fft.irfft(a, n=n, axis=d, norm=norm), _real_of(dt), [d], input, "irfft")
+    y = _as_complex(input)
+    return _c2r(y, [d], [2 * (y.shape[d] - 1) if n is None else n], norm)
 
 
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
@@ -141,6 +249,29 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     return _wrap(np.fft.ihfft(a, n=n, axis=d, norm=norm), _complex_of(dt), [d], input, "ihfft")
 
 
+def _as_float(input):
+    if input.dtype.is_floating_point and input.dtype in (D.float32, D.float64):
+        return input
+    return input.to(D.get_default_dtype() if not input.dtype.is_floating_point else D.float32)
+
+
+def _as_complex(input):
+    if input.dtype.is_complex:
+        return input
+    return _to_complex(_as_float(input))
+
+
+def _transform(input, dims, sizes, forward, norm):
+    """fft/ifft/fftn/ifftn: complex inputs go complex to complex; real ones through the real-input path."""
+    sizes = sizes or [input.shape[d] for d in dims]
+    if input.dtype.is_complex:
+        return _c2c(input, dims, sizes, forward, norm)
+    x = _as_float(input)
+    if forward:
+        return _r2c(x, dims, sizes, norm, False)
+    return _c2c(_to_complex(x), dims, sizes, forward, norm, "ConjBackward0" if len(dims) == 1 else "FftC2CBackward0")
+
+
 def _type(t):
     from ._ops._common import type_name
     return type_name(t.dtype)
@@ -152,10 +283,15 @@ def _nd(np_fn, name, complex_input, out_kind, default_all):
         if not complex_input and input.dtype.is_complex:
             raise RuntimeError(f"{name} expects a real-valued input tensor, but got {_type(input)}")
         dims, sizes = _dims_and_sizes(input, s, dim, default_all)
-        a, dt = _input_array(input, complex_input)
-        res = np_fn(a, s=sizes, axes=dims, norm=norm)
-        out_dt = _complex_of(dt) if out_kind == "complex" else _real_of(dt)
-        return _wrap(res, out_dt, dims, input, name)
+        if name in ("fftn", "ifftn"):
+            return _transform(input, dims, sizes, name == "fftn", norm)
+        if name == "rfftn":
+            x = _as_float(input)
+            return _r2c(x, dims, sizes or [x.shape[d] for d in dims], norm, True)
+        y = _as_complex(input)
+        if sizes is None:
+            sizes = [y.shape[d] for d in dims[:-1]] + [2 * (y.shape[dims[-1]] - 1)]
+        return _c2r(y, dims, sizes, norm)
     transform.__name__ = name
     transform.__doc__ = f"N-dimensional {name} over ``dim`` (all dims by default) with sizes ``s``."
     return transform
