@@ -2,7 +2,7 @@
 
 Gradients: every transform is linear, so its backward is the adjoint transform (the inverse direction with the
 dual normalization, zero-padding and trimming swapped, onesided halves expanded or folded). The adjoints are
-recorded ops too, so double backward works. hfft/ihfft have no derivative yet (NotImplementedError).
+recorded ops too, so double backward works.
 """
 import numpy as np
 
@@ -34,16 +34,6 @@ def _real_of(dt):
     return D.float64 if dt in (D.float64, D.complex128) else D.float32
 
 
-def _input_array(input, complex_input):
-    dt = input.dtype
-    if not (dt.is_floating_point or dt.is_complex):
-        dt = D.get_default_dtype()
-    a = input._data
-    if complex_input:
-        return a.astype(_complex_of(dt)._np, copy=False), dt
-    return a.astype(_real_of(dt)._np, copy=False), dt
-
-
 def _layout(res, dims):
     """PyTorch lays out a transform's result with the transformed dims innermost (batch dims outside)."""
     order = [d for d in range(res.ndim) if d not in dims] + list(dims)
@@ -54,20 +44,6 @@ def _layout(res, dims):
 
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
-
-
-def _wrap(res, dt, dims, input, name, grad=None):
-    """The result tensor; ``grad`` = (node name, backward(g) -> grad of input) when the transform has one."""
-    r = _make(_layout(np.asarray(res).astype(dt._np, copy=False), dims), dt)
-    if needs_grad(input):
-        if grad is None:
-            def backward(node, g):
-                raise NotImplementedError(f"the derivative of fft.{name} is not implemented in tritongrad")
-            record(f"Fft{name.capitalize()}Backward0", r, (input,), backward)
-        else:
-            node_name, fn = grad
-            record(node_name, r, (input,), lambda node, g: (fn(g),))
-    return r
 
 
 def _resize(a, dims, sizes):
@@ -106,6 +82,13 @@ def _c2c_adj(g, dims, out_sizes, forward, norm):
     fn = np.fft.fftn if forward else np.fft.ifftn
     return _linear_op(g, lambda a: _resize(fn(a, axes=dims, norm=norm), dims, out_sizes), g.dtype, dims,
                       "FftC2CBackward0", lambda h: _c2c(h, dims, sizes, not forward, _DUAL[norm]))
+
+
+def _conj(z):
+    r = _make(np.conj(z._data), z.dtype)
+    if needs_grad(z):
+        record("ConjBackward0", r, (z,), lambda node, g: (_conj(g),))
+    return r
 
 
 def _real_part(z):
@@ -184,7 +167,7 @@ def _dims_and_sizes(input, s, dim, default_all):
     if s is not None:
         s = list(s)
         if len(s) != len(dims):
-            raise RuntimeError(f"When given, dim and shape arguments must have the same length")
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
         for n in s:
             if n != -1 and n < 1:
                 raise RuntimeError(f"Invalid number of data points ({n}) specified")
@@ -235,8 +218,9 @@ def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     """FFT of a Hermitian-symmetric signal given by its first half: a real result."""
     norm = _check_norm(norm)
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, True)
-    return _wrap(np.fft.hfft(a, n=n, axis=d, norm=norm), _real_of(dt), [d], input, "hfft")
+    y = _conj(_as_complex(input))
+    # hfft(x) is irfft(conj(x)) with the dual normalization
+    return _c2r(y, [d], [2 * (y.shape[d] - 1) if n is None else n], _DUAL[norm])
 
 
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
@@ -245,8 +229,8 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     if input.dtype.is_complex:
         raise RuntimeError(f"ihfft expects a real input tensor, but got {_type(input)}")
     d = _one_dim(input, n, dim)
-    a, dt = _input_array(input, False)
-    return _wrap(np.fft.ihfft(a, n=n, axis=d, norm=norm), _complex_of(dt), [d], input, "ihfft")
+    x = _as_float(input)
+    return _conj(_r2c(x, [d], [x.shape[d] if n is None else n], _DUAL[norm], True))
 
 
 def _as_float(input):
@@ -277,7 +261,7 @@ def _type(t):
     return type_name(t.dtype)
 
 
-def _nd(np_fn, name, complex_input, out_kind, default_all):
+def _nd(name, complex_input, default_all):
     def transform(input, s=None, dim=None, norm=None, *, out=None):
         norm = _check_norm(norm)
         if not complex_input and input.dtype.is_complex:
@@ -305,10 +289,10 @@ def _nd2(fn_nd, name):
     return transform
 
 
-fftn = _nd(np.fft.fftn, "fftn", True, "complex", False)
-ifftn = _nd(np.fft.ifftn, "ifftn", True, "complex", False)
-rfftn = _nd(np.fft.rfftn, "rfftn", False, "complex", False)
-irfftn = _nd(np.fft.irfftn, "irfftn", True, "real", False)
+fftn = _nd("fftn", True, False)
+ifftn = _nd("ifftn", True, False)
+rfftn = _nd("rfftn", False, False)
+irfftn = _nd("irfftn", True, False)
 fft2 = _nd2(fftn, "fft2")
 ifft2 = _nd2(ifftn, "ifft2")
 rfft2 = _nd2(rfftn, "rfft2")

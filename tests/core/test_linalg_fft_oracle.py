@@ -97,6 +97,9 @@ GRADS = {
     "irfft_n": (lambda L, x: L.fft.irfft(x, n=9, norm="forward"), True),
     "irfftn": (lambda L, x: L.fft.irfftn(x, s=(3, 10)), True),
     "rfft_irfft_roundtrip": (lambda L, x: L.fft.irfft(L.fft.rfft(x) * 2, n=8), False),
+    "hfft": (lambda L, x: L.fft.hfft(x, n=12), True),
+    "hfft_ortho": (lambda L, x: L.fft.hfft(x, norm="ortho"), True),
+    "ihfft": (lambda L, x: L.fft.ihfft(x, norm="forward"), False),
 }
 
 

@@ -11,7 +11,7 @@ fork_only = pytest.mark.skipif(sys.platform != "linux", reason="uses the fork st
 
 
 def test_sharing_strategies_match_pytorch():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     import torch.multiprocessing as pmp
     assert tmp.get_all_sharing_strategies() == pmp.get_all_sharing_strategies()
     assert tmp.get_sharing_strategy() == pmp.get_sharing_strategy()

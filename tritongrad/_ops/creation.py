@@ -152,7 +152,6 @@ def dense_strides_like(input):
     """The strides PyTorch's preserve_format gives a new tensor shaped like ``input``: the same strides when
     ``input`` is non-overlapping and dense, else dense strides in the order of ``input``'s strides."""
     shape, strides = input._data.shape, input.stride()
-    ndim = len(shape)
     if _is_non_overlapping_and_dense(shape, strides):
         return strides
     return iter_output_strides(shape, [strides])
@@ -214,7 +213,6 @@ def _empty_like_array(input, dt, memory_format):
     if fmt == "contiguous_format" or len(shape) == 0:
         return np.zeros(shape, dtype=dt._np)
     if fmt in ("channels_last", "channels_last_3d"):
-        from .shape import _is_channels_last  # noqa: F401  (same rule as Tensor.contiguous(memory_format))
         order = (0, 2, 3, 1) if fmt == "channels_last" else (0, 2, 3, 4, 1)
         if len(shape) != len(order):
             raise RuntimeError(f"required rank {len(order)} tensor to use {fmt} format")
