@@ -1,4 +1,6 @@
 """Pooling, interpolation, unfold/fold, padding and pixel shuffle against the PyTorch oracle."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -643,3 +645,20 @@ def test_gradcheck_grid_sample():
     for mode in ("bilinear", "bicubic"):
         assert tg.autograd.gradcheck(
             lambda x, g: TF.grid_sample(x, g, mode=mode, padding_mode="reflection", align_corners=False), (x, grid))
+
+
+def test_grid_sample_nan_grid_points():
+    torch.manual_seed(35)
+    x = rand(1, 1, 3, 3)
+    grid = torch.tensor([[[[float("nan"), 0.0], [0.2, 0.1]]]], dtype=torch.float64, requires_grad=True)
+    for mode in ("bilinear", "nearest", "bicubic"):
+        x.grad = grid.grad = None
+        xg, gg = to_tg(x), to_tg(grid)
+        out_t = F.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out_g = TF.grid_sample(xg, gg, mode=mode, padding_mode="zeros", align_corners=False)
+        np.testing.assert_allclose(out_g.detach().numpy(), out_t.detach().numpy(), rtol=1e-10, equal_nan=True)
+        out_t.sum().backward()
+        out_g.sum().backward()
+        np.testing.assert_allclose(xg.grad.numpy(), x.grad.numpy(), rtol=1e-10, atol=1e-12)

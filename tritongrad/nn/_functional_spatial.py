@@ -1638,8 +1638,8 @@ def _grid_sample_nd(x, grid, mode, padding_mode, align_corners):
         inside = np.ones((n, 1, p), dtype=bool)
         flat = np.zeros((n, 1, p), dtype=np.int64)
         for cd, size in zip(coords, in_sp):
-            inside &= (cd >= 0) & (cd < size)
-            flat = flat * size + np.clip(cd, 0, size - 1).astype(np.int64)
+            inside &= (cd >= 0) & (cd < size)  # False for NaN positions: they read nothing
+            flat = flat * size + np.clip(np.nan_to_num(cd), 0, size - 1).astype(np.int64)
         vals = np.take_along_axis(xf, np.broadcast_to(flat, (n, c, p)), axis=2)
         return np.where(inside, vals, 0), inside, flat
 
