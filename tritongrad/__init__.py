@@ -249,7 +249,7 @@ from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BF
                       LongStorage, IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
                       ComplexFloatStorage, ComplexDoubleStorage)
 from . import serialization  # noqa: E402
-from . import nn, optim, utils, profiler, linalg, accelerator  # noqa: E402
+from . import nn, optim, utils, profiler, linalg, accelerator, testing, special, multiprocessing  # noqa: E402
 from .linalg import inv as inverse, det  # noqa: E402
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402
