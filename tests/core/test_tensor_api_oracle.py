@@ -257,7 +257,7 @@ LAYOUT = {
     "roll": lambda L: _t3(L).roll(1, 0),
 }
 KNOWN_LAYOUT_DIFFERENCES = {"add_mixed_layout", "clone", "sum_dim", "sum_keepdim", "mean_keepdim", "softmax",
-                            "log_softmax", "cumsum", "masked_fill", "sort", "flip", "roll"}
+                            "log_softmax", "cumsum", "sort", "flip", "roll"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason="core layout difference, reported",

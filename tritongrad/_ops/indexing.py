@@ -784,6 +784,7 @@ def masked_fill(input, mask, value):
     if res.shape != input._data.shape:
         raise RuntimeError(f"output with shape {shape_str(input.shape)} doesn't match the broadcast shape "
                            f"{shape_str(res.shape)}")
+    res = np.ascontiguousarray(res)  # PyTorch's out-of-place masked_fill result is contiguous
     r = _make(res, input.dtype)
     v_t = isinstance(value, Tensor)
     if needs_grad(input, value if v_t else None):
