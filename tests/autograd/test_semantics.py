@@ -817,3 +817,27 @@ def test_two_views_of_one_base():
         y.sum().backward()
         return x.grad
     same(f)
+
+
+def test_gradients_never_alias_each_other():
+    def f(m):
+        a = m.ones(2, 2, requires_grad=True)
+        b = m.ones(2, 2, requires_grad=True)
+        g = m.full((2, 2), 3.0)
+        ((a + b) * 1).backward(g)          # one gradient object routed to two leaves
+        a.grad.mul_(10)                    # in-place on one .grad must not touch the other
+        (a + b).sum().backward()           # accumulation into existing .grad buffers
+        (a * b).sum().backward()
+        return a.grad, b.grad, g
+    same(f)
+
+
+def test_leaf_hook_keeps_the_gradient_it_saw():
+    def f(m):
+        seen = []
+        x = m.ones(3, requires_grad=True)
+        x.register_hook(lambda g: seen.append(g))
+        (x * 2).sum().backward()
+        (x * 3).sum().backward()
+        return seen[0], seen[1], x.grad
+    same(f)

@@ -44,6 +44,11 @@ def _make_grads(outputs, grads, is_grads_batched=False):
     return new
 
 
+def _owned(g, given):
+    """A detached gradient the engine may hand to a leaf: a copy when the caller supplied it."""
+    return g.detach().clone() if given is not None else g.detach()
+
+
 def _root_edges(outputs):
     edges = []
     for i, t in enumerate(outputs):
@@ -81,10 +86,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters "
             "to None after use to break the cycle and avoid the leak. (Triggered internally at "
             "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)", UserWarning, stacklevel=3)
-    grads = [g if g is None or create_graph else g.detach() for g in grads]
-    # a leaf root would otherwise keep the caller's gradient tensor itself as .grad
-    grads = [g.clone() if g is not None and type(e[0]) is graph.AccumulateGrad and not create_graph else g
-             for g, e in zip(grads, roots)]
+    # the caller's gradient tensors are copied, so no .grad can ever share their memory
+    grads = [g if g is None or create_graph else _owned(g, given) for g, given in zip(grads, grad_tensors)]
     input_edges = None
     input_tensors = None
     if inputs is not None:

@@ -3,7 +3,7 @@ incoming gradients are summed."""
 import heapq
 
 from . import grad_mode
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, BackwardNode
 
 
 # Set by the profiler while it records: a context-manager factory called with each node the engine runs.
@@ -85,6 +85,10 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
         buf = buffers.setdefault(node, [None] * len(node._out_meta))
         buf[nr] = _add(buf[nr], g)
     captured = {}
+    # ownership of gradients headed for leaves: a gradient a built-in node produced, contiguous, and routed
+    # to one place only can become .grad as it is; anything else (the caller's own tensors, a gradient sent
+    # to two places, a custom Function's return value, a broadcast view) is copied by AccumulateGrad
+    routed, shared, candidates = set(), {id(g) for g in grads if g is not None}, {}
     ready = []
     # roots with no remaining dependencies start ready
     for node in buffers:
@@ -103,6 +107,10 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                 gbuf = _before_node(node, gbuf, is_acc, create_graph, capture, captured)
             if is_acc:
                 run = accumulate and (needed is None or (node, 0) in capture)
+                gid = candidates.pop(node, None)
+                var = node.variable
+                node._steal = gid is not None and gid not in shared and gbuf[0] is not None and \
+                    id(gbuf[0]) == gid and var is not None and not var._hooks
             else:
                 run = needed is None or node in needed
             if run:
@@ -130,6 +138,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             if outs is not None and n_outs < len(nf) and not is_acc:
                 raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                                    f"(expected {len(nf)}, got {n_outs})")
+            producer_owns = isinstance(node, BackwardNode)
             i = 0
             for nxt, nr in nf:
                 if nxt is not None:
@@ -142,7 +151,20 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                         if buf is None:
                             buf = buffers[nxt] = [None] * len(nxt._out_meta)
                         old = buf[nr]
-                        buf[nr] = g if old is None else old + g
+                        gid = id(g)
+                        if gid in routed:
+                            shared.add(gid)
+                        else:
+                            routed.add(gid)
+                        if old is None:
+                            buf[nr] = g
+                            if type(nxt) is AccumulateGrad and not create_graph and producer_owns \
+                                    and g._data.flags.c_contiguous and g._data.flags.writeable:
+                                candidates[nxt] = gid
+                        else:
+                            buf[nr] = s_ = old + g
+                            if type(nxt) is AccumulateGrad and not create_graph:
+                                candidates[nxt] = id(s_)
                     elif nxt not in buffers:
                         buffers[nxt] = [None] * len(nxt._out_meta)
                     d = deps[nxt] - 1

@@ -151,10 +151,11 @@ class AccumulateGrad(Node):
     leaf alive; a leaf nobody holds any more has no ``.grad`` anyone could read.
     """
 
-    __slots__ = ("_var_ref", "_out_meta")
+    __slots__ = ("_var_ref", "_out_meta", "_steal")
 
     def __init__(self, variable):
         Node.__init__(self, ())
+        self._steal = False  # set by the engine: the incoming gradient is this leaf's alone to keep
         self._var_ref = weakref.ref(variable)
         self._out_meta = ((variable._data.shape, variable.dtype),)
         self._seq = 1 << 62  # as in PyTorch, a ready AccumulateGrad runs before other ready nodes
@@ -175,11 +176,15 @@ class AccumulateGrad(Node):
             # create_graph: the gradient stays part of the graph
             var._grad = grad if old is None else old + grad
         elif old is None:
-            # the incoming gradient may be shared with other leaves or be a broadcast view: .grad gets its own
-            # contiguous buffer, which later backward passes then accumulate into in place
-            from .._tensor import Tensor
-            new = Tensor._make(np.array(grad._data, order="C", copy=True), grad.dtype)
-            new._acc_owned = True
+            if self._steal and grad._grad_fn is None:
+                new = grad
+            else:
+                # the gradient may be shared with other leaves or the caller, or be a broadcast view: .grad
+                # gets its own contiguous buffer
+                from .._tensor import Tensor
+                new = Tensor._make(np.array(grad._data, order="C", copy=True), grad.dtype)
+            self._steal = False
+            new._acc_owned = True  # later backward passes accumulate into it in place
             var._grad = new
         elif old._acc_owned and old._data.shape == grad._data.shape and old.dtype is grad.dtype \
                 and old._data.flags.writeable:
