@@ -355,3 +355,21 @@ GRAD_CASES = {
     if n == "setitem_view" else n for n in GRAD_CASES])
 def test_indexing_grads(name):
     check_case(lambda L: _chain(L, GRAD_CASES[name]))
+
+
+GRAD_CASES_2 = {
+    "index_reduce_prod": lambda L, t, s: t.index_reduce(0, L.tensor([0, 2, 0]), s + 1, "prod"),
+    "index_reduce_mean_noself": lambda L, t, s: t.index_reduce(0, L.tensor([0, 2, 0]), s, "mean",
+                                                                include_self=False),
+    "index_reduce_amax_": lambda L, t, s: t.index_reduce_(1, L.tensor([1, 1, 0, 3]), s, "amax"),
+    "index_reduce_amin": lambda L, t, s: t.index_reduce(1, L.tensor([1, 1, 0, 3]), s * 0 + 1, "amin"),
+}
+
+
+@pytest.mark.parametrize("name", list(GRAD_CASES_2))
+def test_index_reduce_grads(name):
+    check_case(lambda L: _chain(L, GRAD_CASES_2[name]))
+
+
+def test_index_reduce_errors():
+    check_case(lambda L: L.ones(3, 2).index_reduce(0, L.tensor([0]), L.ones(1, 2), "sum"))

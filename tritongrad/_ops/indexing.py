@@ -612,6 +612,10 @@ def scatter_add(input, dim, index, src):
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    return _scatter_reduce(input, dim, index, src, reduce, include_self, "ScatterReduceBackward0")
+
+
+def _scatter_reduce(input, dim, index, src, reduce, include_self, node_name):
     _check_index_dtype(index, "scatter")
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
@@ -667,7 +671,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
             if gs is not None and tuple(gs.shape) != tuple(sshape):
                 gs = _pad_to(gs, sshape)
             return gi, gs
-        record("ScatterReduceBackward0", r, (input, src), backward, (index, input, src, "__out__"))
+        record(node_name, r, (input, src), backward, (index, input, src, "__out__"))
     return r
 
 
@@ -1148,3 +1152,27 @@ def put_(input, index, source, accumulate=False):
 
 
 Tensor.put_ = put_
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """Reduce rows of ``source`` into ``input`` at positions ``index`` along ``dim`` (prod/mean/amax/amin)."""
+    import warnings
+    warnings.warn("index_reduce() is in beta and the API may change at any time. (Triggered internally at "
+                  "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)", UserWarning,
+                  stacklevel=2)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    _check_index_1d(index, "index_reduce")
+    d = wrap_dim(dim, max(input.dim(), 1))
+    shape = [1] * source.dim()
+    shape[d] = -1
+    full = index.reshape(shape).expand(source.shape)
+    return _scatter_reduce(input, d, full, source, reduce, include_self, "IndexReduceBackward0")
+
+
+def index_reduce_(input, dim, index, source, reduce, *, include_self=True):
+    from .inplace import apply_inplace
+    return apply_inplace(input, index_reduce, dim, index, source, reduce, include_self=include_self)
+
+
+Tensor.index_reduce_ = index_reduce_
