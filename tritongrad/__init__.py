@@ -251,6 +251,23 @@ from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BF
 from . import serialization  # noqa: E402
 from . import nn, optim, utils, profiler, linalg, accelerator, testing, special, multiprocessing  # noqa: E402
 from .linalg import inv as inverse, det  # noqa: E402
+
+# torch.<name> spellings of functionals whose signature is nn.functional's own
+_F_NS = nn.functional
+for _name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+              "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "pixel_shuffle",
+              "pixel_unshuffle", "channel_shuffle", "cosine_similarity", "pairwise_distance", "pdist", "prelu",
+              "selu", "celu", "hardshrink", "threshold"):
+    if hasattr(_F_NS, _name) and _name not in globals():
+        globals()[_name] = getattr(_F_NS, _name)
+
+
+def adaptive_max_pool1d(input, output_size):
+    return _F_NS.adaptive_max_pool1d(input, output_size, return_indices=True)
+
+
+def dropout(input, p, train):
+    return _F_NS.dropout(input, p, train)
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402
 

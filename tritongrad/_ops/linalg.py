@@ -64,7 +64,9 @@ def bmm(input, mat2, *, out=None):
     if mat2._data.shape[0] != b or mat2._data.shape[1] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
                            f"[{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
-    _same_dtype(input, mat2)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_type_name(input.dtype)} but found "
+                           f"{_scalar_type_name(mat2.dtype)}")
     x, y = _np2(input, mat2)
     r = _make(np.matmul(x, y), input.dtype)
     if needs_grad(input, mat2):
@@ -131,9 +133,11 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    _same_dtype(mat1, mat2, "mat1 and mat2")
-    if input.dtype is not mat1.dtype:
+    if input.dtype is not mat2.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar_type_name(input.dtype)} and "
+                           f"{_scalar_type_name(mat2.dtype)}")
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_type_name(mat1.dtype)} and "
                            f"{_scalar_type_name(mat2.dtype)}")
     try:
         np.broadcast_shapes(input._data.shape, (n, m))
