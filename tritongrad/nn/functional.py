@@ -748,7 +748,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     red = (0,) + tuple(range(2, input.dim()))
     a = _cnp(input)
     if training:
-        xhat, mu, rstd = _np_normalize(a, red, eps)
+        # Statistics accumulate in double, as PyTorch's CPU kernel does.
+        wide = a.astype(np.float64)
+        mu = wide.mean(axis=red, keepdims=True)
+        mean_for_affine = mu
+        invstd = 1.0 / np.sqrt(((wide - mu) ** 2).mean(axis=red, keepdims=True) + eps)
         if running_mean is not None or running_var is not None:
             n = a.size // c
             with no_grad():
@@ -764,15 +768,19 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         rm = _cnp(running_mean).reshape(bshape)
         rstd_np = 1.0 / np.sqrt(_cnp(running_var).reshape(bshape) + eps)
-        xhat = (a - rm) * rstd_np
+        mean_for_affine, invstd = rm, rstd_np
         eval_rstd = _wrap(rstd_np, input.dtype)
         eval_mean = _wrap(rm, input.dtype)
-    y = xhat
+    # PyTorch folds normalisation and affine into y = x * alpha + beta per channel (alpha, beta in the
+    # input's compute dtype) and evaluates it as one fused multiply-add; rounding once from double does the same.
+    alpha = invstd.astype(a.dtype)
     if weight is not None:
-        y = y * _cnp(weight).reshape(bshape)
+        alpha = alpha * _cnp(weight).reshape(bshape)
+    beta = -(mean_for_affine.astype(a.dtype) * alpha)
     if bias is not None:
-        y = y + _cnp(bias).reshape(bshape)
-    out = _wrap(y.astype(a.dtype, copy=False), input.dtype)
+        beta = _cnp(bias).reshape(bshape) - mean_for_affine.astype(a.dtype) * alpha
+    y = a.astype(np.float64) * alpha.astype(np.float64) + beta.astype(np.float64)
+    out = _wrap(y.astype(a.dtype), input.dtype)
 
     def backward(node, g):
         x, w, b = node.saved(0), node.saved(1), node.saved(2)
