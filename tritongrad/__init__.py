@@ -250,7 +250,10 @@ from .storage import (TypedStorage, FloatStorage, DoubleStorage, HalfStorage, BF
                       ComplexFloatStorage, ComplexDoubleStorage)
 from . import serialization  # noqa: E402
 from . import nn, optim, utils, profiler, linalg, accelerator, testing, special, multiprocessing  # noqa: E402
-from .linalg import inv as inverse, det  # noqa: E402
+from .linalg import inv as inverse, det, logdet, pinverse, matrix_power  # noqa: E402
+from .linalg import _legacy_slogdet as slogdet, _deprecated_cholesky as cholesky, _deprecated_qr as qr  # noqa: E402
+from .linalg import svd_legacy as svd  # noqa: E402
+from .special import polygamma, multigammaln as mvlgamma, i0  # noqa: E402
 
 # torch.<name> spellings of functionals whose signature is nn.functional's own
 _F_NS = nn.functional

@@ -10,7 +10,8 @@ class device:
                 raise TypeError("device(): argument 'type' (position 1) must be str, not torch.device")
             return type
         if isinstance(type, int) and not isinstance(type, bool):
-            type, index = "cuda", type
+            # a bare index names the current accelerator, and tritongrad has none yet
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments - got ({_typename(type)}), but expected one of:\n"
                             " * (torch.device device)\n * (str type, int index = -1)\n")

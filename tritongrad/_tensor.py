@@ -405,6 +405,8 @@ class Tensor:
     def numpy(self, *, force=False):
         if self.requires_grad and grad_mode._state[0] and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self.dtype is D.bfloat16:
+            raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
     def __array__(self, dtype=None, copy=None):

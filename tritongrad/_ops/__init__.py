@@ -47,7 +47,7 @@ _NOT_METHODS = {"tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "z
                 "vstack", "dstack", "row_stack", "column_stack", "broadcast_tensors", "broadcast_shapes",
                 "atleast_1d", "atleast_2d", "atleast_3d", "einsum", "chain_matmul", "multi_dot", "meshgrid",
                 "where", "result_type", "can_cast", "promote_types", "bucketize", "searchsorted", "tensordot",
-                "is_tensor", "numel", "cross", "equal", "allclose", "isclose"}
+                "is_tensor", "numel", "cross", "equal", "allclose", "isclose", "tril_indices", "triu_indices"}
 for _name, _fn in TORCH_FUNCTIONS.items():
     if _name not in _NOT_METHODS and not hasattr(Tensor, _name):
         setattr(Tensor, _name, _fn)

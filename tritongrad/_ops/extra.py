@@ -307,12 +307,13 @@ def _digamma_scalar(x):
     return result + math.log(x) - 0.5 / x + t
 
 
-def _no_polygamma(x):
-    raise NotImplementedError("the gradient of digamma (polygamma(1, x)) is not implemented in tritongrad yet")
+def _trigamma(x):
+    from ..special import polygamma
+    return polygamma(1, x)
 
 
 lgamma = _vectorized(math.lgamma, "LgammaBackward0", lambda x: digamma(x))
-digamma = _vectorized(_digamma_scalar, "DigammaBackward0", _no_polygamma)
+digamma = _vectorized(_digamma_scalar, "DigammaBackward0", _trigamma)
 
 
 def is_same_size(input, other):

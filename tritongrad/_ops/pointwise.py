@@ -26,7 +26,11 @@ def _arr(x, npdt):
     if isinstance(x, Tensor):
         a = x._data
         return a if a.dtype == npdt else a.astype(npdt)
-    return np.asarray(x, dtype=npdt)
+    try:
+        return np.asarray(x, dtype=npdt)
+    except OverflowError:
+        # a Python int outside a narrow integer dtype wraps around, as PyTorch's scalar conversion does
+        return np.asarray(x, dtype=np.int64).astype(npdt)
 
 
 def _out(res, dt, out=None):
@@ -99,8 +103,12 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
-    if (isinstance(input, Tensor) and input.dtype is D.bool_) or (isinstance(other, Tensor) and other.dtype is D.bool_) \
-            or isinstance(other, bool):
+    a_bool = isinstance(input, bool) or isinstance(input, Tensor) and input.dtype is D.bool_
+    b_bool = isinstance(other, bool) or isinstance(other, Tensor) and other.dtype is D.bool_
+    if a_bool and b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if a_bool or b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
     dt, x, y, input = _binary_setup(input, other)
@@ -533,7 +541,8 @@ def _erf_fast(x):
 
 erf = _unary("erf", _erf_fast, "ErfBackward0",
              lambda n, g: g * (2 / math.sqrt(math.pi)) * exp(-(n.saved(0) * n.saved(0))))
-erfc = _unary("erfc", lambda x: (1 - _erf_fast(x)).astype(x.dtype), "ErfcBackward0",
+_erfc_vec = np.frompyfunc(math.erfc, 1, 1)
+erfc = _unary("erfc", lambda x: _erfc_vec(x).astype(x.dtype) if x.size else x.copy(), "ErfcBackward0",
               lambda n, g: g * (-2 / math.sqrt(math.pi)) * exp(-(n.saved(0) * n.saved(0))))
 erfinv = _unary("erfinv", _erfinv_np, "ErfinvBackward0",
                 lambda n, g: g * (math.sqrt(math.pi) / 2) * exp(n.saved(0) * n.saved(0)), save="result")
@@ -545,9 +554,27 @@ def _keep_int(name, np_fn, node_name, grad=None, save="none"):
     return _unary(name, np_fn, node_name, grad, float_only=False, save=save)
 
 
-neg = _keep_int("neg", np.negative, "NegBackward0", lambda n, g: -g)
+_neg = _keep_int("neg", np.negative, "NegBackward0", lambda n, g: -g)
+
+
+def neg(input, *, out=None):
+    if input.dtype is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return _neg(input, out=out)
+
+
 negative = neg
-abs = _keep_int("abs", np.abs, "AbsBackward0", lambda n, g: g * sign(n.saved(0)), save="input")
+_abs_real = _keep_int("abs", np.abs, "AbsBackward0", lambda n, g: g * sign(n.saved(0)), save="input")
+
+
+def abs(input, *, out=None):
+    if input.dtype.is_complex:
+        r = _out(np.abs(input._data), input.dtype.to_real(), out)
+        if out is None and needs_grad(input):
+            record("AbsBackward0", r, (input,), lambda node, g: (g * sgn(node.saved(0)),), (input,))
+        return r
+    return _abs_real(input, out=out)
 absolute = abs
 sign = _keep_int("sign", lambda x: np.sign(x).astype(x.dtype) if x.dtype != np.bool_ else x.copy(),
                  "SignBackward0", _zero_grad)
@@ -691,7 +718,7 @@ def _bitwise(name, np_fn):
     def op(input, other, *, out=None):
         dt, x, y, input = _binary_setup(input, other)
         if dt.is_floating_point or dt.is_complex:
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{type_name(dt)}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(dt)}'")
         return _out(np_fn(x, y), dt, out)
     op.__name__ = name
     return op
@@ -706,7 +733,7 @@ bitwise_right_shift = _bitwise("bitwise_right_shift", np.right_shift)
 
 def bitwise_not(input, *, out=None):
     if input.dtype.is_floating_point or input.dtype.is_complex:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{type_name(input.dtype)}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{type_name(input.dtype)}'")
     return _out(np.invert(input._data), input.dtype, out)
 
 
@@ -959,13 +986,13 @@ def positive(input):
 def real(input):
     if not input.is_complex():
         return input
-    return input._view_of(input._data.real)
+    return input._view_of(input._data.real, dtype=input.dtype.to_real())
 
 
 def imag(input):
     if not input.is_complex():
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return input._view_of(input._data.imag)
+    return input._view_of(input._data.imag, dtype=input.dtype.to_real())
 
 
 def conj(input):

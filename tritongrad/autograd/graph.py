@@ -218,6 +218,11 @@ class BackwardNode(Node):
     def apply(self, *grads):
         return self._backward(self, *grads)
 
+    def name(self):
+        # nodes PyTorch implements in C++ outside the generated ones carry their namespace
+        n = type(self).__name__
+        return "torch::autograd::" + n if n == "CopySlices" else n
+
     def saved(self, i):
         s = self._saved[i]
         if self._freed:
