@@ -23,8 +23,6 @@ XFAIL = {
     "bug_checkpoint": "core: torch.utils.checkpoint is missing",
     "bug_torch_func": "core: torch.func (vmap, grad, functional_call) is missing",
     "bug_jit_script": "core: torch.jit (trace / script) is missing",
-    "bug_toplevel_similarity": "core: torch.cosine_similarity / torch.pairwise_distance are missing at the top "
-                               "level (they exist in nn.functional)",
     "bug_index_with_range": "core: indexing with a Python range (x[range(n), target]) raises IndexError",
     "bug_dist_node_name": "core: torch.dist's grad_fn is LinalgVectorNormBackward0; PyTorch records DistBackward0",
 }
