@@ -350,9 +350,7 @@ GRAD_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    reason="core: CopySlices.name() is 'torch::autograd::CopySlices' in PyTorch (reported)", strict=False))
-    if n == "setitem_view" else n for n in GRAD_CASES])
+@pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_indexing_grads(name):
     check_case(lambda L: _chain(L, GRAD_CASES[name]))
 

@@ -184,10 +184,7 @@ PROMOTION = {
 # Behaviours of core files (owned by the core maintainer) that still differ from PyTorch; each was reported
 # with a one-line repro. Not strict: a fix makes the case pass without touching this list.
 KNOWN_CORE_DIFFERENCES = {
-    "size.from_tensor_elems", "size.bad_elem", "dtype.finfo_attrs", "dtype.finfo_complex", "dtype.finfo_int_err",
-    "dtype.iinfo_bool", "dtype.iinfo_float_err", "device.int_device",
-    "tensor.numpy_bf16_err", "promotion.uint8_int_scalar", "promotion.bitwise_float_err",
-    "promotion.neg_bool_err", "promotion.sub_bool_err",
+    "size.from_tensor_elems", "size.bad_elem", "dtype.finfo_attrs", "dtype.finfo_complex", "dtype.finfo_int_err", "dtype.iinfo_bool", "dtype.iinfo_float_err",
 }
 
 
@@ -256,8 +253,7 @@ LAYOUT = {
     "flip": lambda L: _t3(L).flip(0),
     "roll": lambda L: _t3(L).roll(1, 0),
 }
-KNOWN_LAYOUT_DIFFERENCES = {"add_mixed_layout", "sum_dim", "sum_keepdim", "mean_keepdim", "softmax",
-                            "log_softmax", "cumsum", "sort", "flip", "roll"}
+KNOWN_LAYOUT_DIFFERENCES = {"add_mixed_layout", "sum_dim", "sum_keepdim", "mean_keepdim", "sort", "flip"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason="core layout difference, reported",

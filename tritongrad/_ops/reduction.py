@@ -499,7 +499,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     dt = dtype or (input.dtype if input.dtype.is_floating_point or input.dtype.is_complex else D.int64)
     d = wrap_dim(dim, input._data.ndim)
     x = input._data.astype(_compute_np(dt))
-    res = np.cumsum(x, axis=d, dtype=_compute_np(dt)) if x.ndim else x.copy()
+    res = np.ascontiguousarray(np.cumsum(x, axis=d, dtype=_compute_np(dt))) if x.ndim else x.copy()
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
         def backward(node, g):
@@ -515,7 +515,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     dt = dtype or (input.dtype if input.dtype.is_floating_point or input.dtype.is_complex else D.int64)
     d = wrap_dim(dim, input._data.ndim)
     x = input._data.astype(_compute_np(dt))
-    res = np.cumprod(x, axis=d, dtype=_compute_np(dt)) if x.ndim else x.copy()
+    res = np.ascontiguousarray(np.cumprod(x, axis=d, dtype=_compute_np(dt))) if x.ndim else x.copy()
     r = _out(res, dt, out)
     if out is None and needs_grad(input):
         def backward(node, g):
@@ -724,6 +724,7 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=3):
     else:
         res = np.exp(x - x.max(axis=d, keepdims=True)) if x.size else np.exp(x)
         res /= res.sum(axis=d, keepdims=True)
+        res = np.ascontiguousarray(res)  # PyTorch's softmax output is contiguous whatever the input layout
     r = _make(res, dt)
     if needs_grad(input):
         def backward(node, g):
@@ -752,6 +753,7 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=3):
         m = np.where(np.isfinite(m), m, 0)
         sh = x - m
         res = sh - np.log(np.sum(np.exp(sh), axis=d, keepdims=True))
+        res = np.ascontiguousarray(res)
     r = _make(res, dt)
     if needs_grad(input):
         def backward(node, g):

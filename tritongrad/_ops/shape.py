@@ -674,7 +674,7 @@ def roll(input, shifts, dims=None):
     if len(shifts_t) != len(dims_t):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
     axes = tuple(wrap_dim(d, input.dim()) for d in dims_t)
-    r = _make(np.roll(input._data, shifts_t, axes), input.dtype)
+    r = _make(np.ascontiguousarray(np.roll(input._data, shifts_t, axes)), input.dtype)
     if needs_grad(input):
         record("RollBackward0", r, (input,), lambda node, g: (roll(g, tuple(-s for s in shifts_t), axes),))
     return r
