@@ -20,11 +20,8 @@ _spec.loader.exec_module(compare)
 XFAIL = {
     "bug_distributions": "core: torch.distributions is missing (Categorical, Normal, kl_divergence)",
     "bug_autocast": "core: torch.autocast / torch.amp (GradScaler) are missing",
-    "bug_checkpoint": "core: torch.utils.checkpoint is missing",
     "bug_torch_func": "core: torch.func (vmap, grad, functional_call) is missing",
     "bug_jit_script": "core: torch.jit (trace / script) is missing",
-    "bug_index_with_range": "core: indexing with a Python range (x[range(n), target]) raises IndexError",
-    "bug_dist_node_name": "core: torch.dist's grad_fn is LinalgVectorNormBackward0; PyTorch records DistBackward0",
 }
 
 NAMES = compare.script_names()

@@ -7,6 +7,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from ._common import wrap_dim, needs_grad, record, result_type, shape_str
+from ..autograd import grad_mode
 from . import pointwise as P, reduction as R, shape as S, creation as C, linalg as L
 
 _make = Tensor._make
@@ -238,7 +239,26 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 def dist(input, other, p=2):
-    return R.vector_norm(input - other, p)
+    with grad_mode.no_grad():
+        r = R.vector_norm(input - other, p)
+    if needs_grad(input, other):
+        def backward(node, g):
+            diff_ = node.saved(0) - node.saved(1)
+            n = node.saved(2)
+            if p == 0:
+                gd = diff_ * 0
+            elif p == 1:
+                gd = P.sign(diff_) * g
+            elif p == math.inf or p == -math.inf:
+                mask = (diff_.abs() == n).to(diff_.dtype)
+                gd = P.sign(diff_) * mask / mask.sum() * g
+            else:
+                gd = P.where(n == 0, 0.0, P.sign(diff_) * diff_.abs() ** (p - 1) / n ** (p - 1)) * g
+            from ._common import sum_to
+            return (sum_to(gd, input.shape) if input.requires_grad else None,
+                    sum_to(-gd, other.shape) if isinstance(other, Tensor) and other.requires_grad else None)
+        record("DistBackward0", r, (input, other), backward, (input, other, "__out__"))
+    return r
 
 
 def view_as_real(input):

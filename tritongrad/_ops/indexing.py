@@ -55,6 +55,8 @@ def _split_key(key, x):
     key = _normalise_key(key)
     conv = []
     for k in key:
+        if isinstance(k, range):
+            k = list(k)  # a range indexes like the list of its values
         if isinstance(k, (list, tuple, np.ndarray)) or isinstance(k, str):
             k = _as_index(k)
         conv.append(k)
