@@ -1637,7 +1637,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
     def backward(node, g):
         # d loss / d input is -w[t] at the target class (0 elsewhere), scaled by the reduction
-        coef = -w_t
+        coef = np.where(valid, -w_t, 0).astype(x.dtype)  # +0 for ignored targets, as PyTorch's
         if reduction == "mean":
             coef = coef / total_weight
         onehot = np.zeros(xl.shape, dtype=x.dtype)

@@ -1,0 +1,6 @@
+"""torch.backends.mkldnn: not part of tritongrad."""
+enabled = False
+
+
+def is_available():
+    return False
