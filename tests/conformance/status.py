@@ -90,17 +90,4 @@ XFAIL = {
         "AttributeError: module 'torch' has no attribute 'autocast' (tritongrad does not "
         'provide torch.autocast yet)'
     ),
-    'tutorials/t18_training_script_boilerplate': (
-        'waiting on core fixes: `import torch.backends.cudnn as cudnn` fails '
-        "(tritongrad.backends.cudnn is a _Flags object, not a module; PyTorch's is an "
-        'importable module), and torch.__version__ must compare as a version (use '
-        "tritongrad.version.TorchVersion): torch.__version__ >= '2.2' is False for a plain "
-        'str'
-    ),
-    'tutorials/t20_losses': (
-        'waiting on an nn fix: cross_entropy(..., ignore_index=i) backward gives -0.0 '
-        "(PyTorch +0.0) in the ignored rows, which prints as '-0.0000'; now: line 39: "
-        "expected '        [ 0.0000,  0.0000,  0.0000,  0.0000],', got '        [-0.0000,  "
-        "0.0000,  0.0000,  0.0000],'"
-    ),
 }
