@@ -64,13 +64,7 @@ class Adagrad(Optimizer):
                 if hasattr(state_sum, "share_memory_"):
                     state_sum.share_memory_()
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     _supports_differentiable = True
 

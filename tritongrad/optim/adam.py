@@ -70,13 +70,7 @@ class Adam(Optimizer):
             for p in group["params"]:
                 _step_to_tensor(group, self.state.get(p, {}), bool(group["capturable"] or fused))
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     def _init_state(self, group, p):
         state = self.state[p]

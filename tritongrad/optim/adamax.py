@@ -37,13 +37,7 @@ class Adamax(Optimizer):
             for p in group["params"]:
                 _step_to_tensor(group, self.state.get(p, {}))
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     _supports_differentiable = True
 

@@ -42,13 +42,7 @@ class ASGD(Optimizer):
                     if key in p_state and not isinstance(p_state[key], Tensor):
                         p_state[key] = _scalar_state(float(p_state[key]))
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     _supports_differentiable = True
 

@@ -40,13 +40,7 @@ class NAdam(Optimizer):
                 if "mu_product" in p_state and not hasattr(p_state["mu_product"], "_data"):
                     p_state["mu_product"] = _scalar_state(float(p_state["mu_product"]))
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     _supports_differentiable = True
 

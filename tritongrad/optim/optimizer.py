@@ -487,6 +487,14 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ------------------------------------------------------------------ shared step machinery
+    def _step_each_group(self, closure=None):
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        with self._step_context():
+            loss = self._run_closure(closure)
+            for group in self.param_groups:
+                self._update_group(group)
+        return loss
+
     def _run_closure(self, closure):
         if closure is None:
             return None

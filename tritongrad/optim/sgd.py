@@ -39,13 +39,7 @@ class SGD(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("fused", False)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        with self._step_context():
-            loss = self._run_closure(closure)
-            for group in self.param_groups:
-                self._update_group(group)
-        return loss
+    step = Optimizer._step_each_group
 
     _supports_differentiable = True
 
