@@ -244,42 +244,29 @@ def floor_divide(input, other, *, out=None):
     return r
 
 
-def remainder(input, other, *, out=None):
-    dt, x, y, input = _binary_setup(input, other)
-    if not (dt.is_floating_point or dt.is_complex) and np.any(y == 0):
-        raise RuntimeError("ZeroDivisionError")
-    res = np.mod(x, y)
-    r = _out(res, dt, out)
-    if out is None and needs_grad(input, other):
-        other_t = isinstance(other, Tensor)
-        ash = input.shape
-        if other_t:
-            bsh = other.shape
-            record("RemainderBackward1", r, (input, other),
-                   lambda node, g: (sum_to(g, ash), sum_to(-g * floor_divide(node.saved(0), node.saved(1)), bsh)),
-                   (input, other))
-        else:
-            record("RemainderBackward0", r, (input,), lambda node, g: (g,))
-    return r
+def _modulo_op(name, np_fn, node_stem, quotient):
+    """remainder / fmod: ``input - quotient(input, other) * other``; ``quotient`` gives the other's gradient."""
+    def op(input, other, *, out=None):
+        dt, x, y, input = _binary_setup(input, other)
+        if not (dt.is_floating_point or dt.is_complex) and np.any(y == 0):
+            raise RuntimeError("ZeroDivisionError")
+        r = _out(np_fn(x, y), dt, out)
+        if out is None and needs_grad(input, other):
+            ash = input.shape
+            if isinstance(other, Tensor):
+                bsh = other.shape
+                record(node_stem + "Backward1", r, (input, other),
+                       lambda node, g: (sum_to(g, ash), sum_to(-g * quotient(node.saved(0), node.saved(1)), bsh)),
+                       (input, other))
+            else:
+                record(node_stem + "Backward0", r, (input,), lambda node, g: (g,))
+        return r
+    op.__name__ = name
+    return op
 
 
-def fmod(input, other, *, out=None):
-    dt, x, y, input = _binary_setup(input, other)
-    if not (dt.is_floating_point or dt.is_complex) and np.any(y == 0):
-        raise RuntimeError("ZeroDivisionError")
-    res = np.fmod(x, y)
-    r = _out(res, dt, out)
-    if out is None and needs_grad(input, other):
-        other_t = isinstance(other, Tensor)
-        ash = input.shape
-        if other_t:
-            bsh = other.shape
-            record("FmodBackward1", r, (input, other),
-                   lambda node, g: (sum_to(g, ash), sum_to(-g * trunc(div(node.saved(0), node.saved(1))), bsh)),
-                   (input, other))
-        else:
-            record("FmodBackward0", r, (input,), lambda node, g: (g,))
-    return r
+remainder = _modulo_op("remainder", np.mod, "Remainder", lambda a, b: floor_divide(a, b))
+fmod = _modulo_op("fmod", np.fmod, "Fmod", lambda a, b: trunc(div(a, b)))
 
 
 def pow(input, exponent, *, out=None):
