@@ -250,3 +250,46 @@ def test_sample_n_and_log_prob_of_float64():
     assert_same(a, b, exact=True)
     assert_same(ours.log_prob(tg.tensor(x)), theirs.log_prob(torch.tensor(x)))
     assert math.isclose(float(ours.cdf(tg.tensor(x))[0]), 0.5)
+
+
+CONSTRAINT_NAMES = ["real", "positive", "nonnegative", "unit_interval", "simplex", "boolean", "real_vector",
+                    "lower_cholesky", "positive_definite", "nonnegative_integer", "positive_integer", "one_hot"]
+
+
+@pytest.mark.parametrize("cname", CONSTRAINT_NAMES)
+def test_constraint_repr_and_check(cname):
+    ours, theirs = getattr(tgd.constraints, cname), getattr(td.constraints, cname)
+    assert repr(ours) == repr(theirs)
+    assert ours.event_dim == theirs.event_dim and ours.is_discrete == theirs.is_discrete
+    samples = {
+        0: np.array([-1.0, 0.0, 0.5, 1.0, 2.0, float("nan")], dtype=np.float32),
+        1: np.array([[0.2, 0.8], [0.5, 0.6], [1.0, 0.0], [-0.1, 1.1]], dtype=np.float32),
+        2: np.array([[[1.0, 0.0], [0.5, 2.0]], [[1.0, 0.5], [0.5, 1.0]], [[1.0, 2.0], [0.0, 1.0]],
+                     [[-1.0, 0.0], [0.0, 1.0]]], dtype=np.float32),
+    }[theirs.event_dim]
+    assert_same(ours.check(tg.tensor(samples)), theirs.check(torch.tensor(samples)))
+
+
+def test_parameterized_constraints_repr():
+    for make in (lambda c: c.interval(0.0, 2.0), lambda c: c.greater_than(1.5), lambda c: c.less_than(3),
+                 lambda c: c.integer_interval(0, 4), lambda c: c.greater_than_eq(0),
+                 lambda c: c.independent(c.positive, 2), lambda c: c.half_open_interval(0.0, 1.0)):
+        assert repr(make(tgd.constraints)) == repr(make(td.constraints))
+
+
+@pytest.mark.parametrize("name", ["normal", "uniform", "exponential", "laplace"])
+def test_cdf_icdf(name):
+    ours, theirs, _, _ = build(name, grad=False)
+    torch.manual_seed(2)
+    value = theirs.sample((3,))
+    assert_same(ours.cdf(tg.tensor(value.numpy())), theirs.cdf(value), rtol=1e-5, atol=1e-6)
+    q = np.array([0.1, 0.5, 0.9], dtype=np.float32).reshape(3, 1, 1)
+    assert_same(ours.icdf(tg.tensor(q)), theirs.icdf(torch.tensor(q)), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["bernoulli_probs", "categorical_logits", "onehot"])
+@pytest.mark.parametrize("expand", [True, False])
+def test_enumerate_support(name, expand):
+    ours, theirs, _, _ = build(name, grad=False)
+    assert_same(ours.enumerate_support(expand), theirs.enumerate_support(expand), exact=True)
+    assert_same(ours.perplexity(), theirs.perplexity())

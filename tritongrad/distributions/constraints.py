@@ -191,9 +191,13 @@ class _PositiveDefinite(Constraint):
     event_dim = 2
 
     def check(self, value):
-        # symmetric and every eigenvalue positive, via a Cholesky attempt per matrix
-        symmetric = torch.isclose(value, value.transpose(-2, -1), atol=1e-6).reshape(value.shape[:-2] + (-1,)).all(-1)
-        return symmetric & (torch.linalg.eigvalsh(value) > 0).all(-1)
+        if value.shape[-2] != value.shape[-1]:
+            return torch.full(value.shape[:-2], False, dtype=torch.bool, device=value.device)
+        symmetric = torch.isclose(value, value.transpose(-2, -1), atol=1e-6).all(-2).all(-1)
+        if not bool(symmetric.all()):
+            # PyTorch answers with the symmetry check alone as soon as any matrix in the batch is asymmetric
+            return symmetric
+        return (torch.linalg.eigvalsh(value) > 0).all(-1)
 
 
 dependent = _Dependent()
