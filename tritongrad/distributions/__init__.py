@@ -1,6 +1,7 @@
 """torch.distributions: parameterizable probability distributions and sampling functions."""
 from . import constraints
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
@@ -14,6 +15,6 @@ from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Independent", "Laplace",
+    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Independent", "Laplace",
     "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence", "register_kl",
 ]
