@@ -70,3 +70,15 @@ def test_gradients_match_pytorch(name):
     fn(tg, xm).backward()
     fn(torch, xt).backward()
     assert_same(xm.grad, xt.grad, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("values,k", [
+    ([0.0, 0, 1, 0, 0, 0, 0, 0, 2, 0], 5),
+    ([3.0, 1, 3, 3, 2, 1, 3, 0, 3, 1, 2, 3], 4),
+    ([1.0] * 50 + [2.0] * 3, 7),
+])
+def test_topk_keeps_pytorch_order_among_ties(values, k):
+    mine = tg.topk(tg.tensor(values), k)
+    theirs = torch.topk(torch.tensor(values), k)
+    assert mine.indices.tolist() == theirs.indices.tolist()
+    assert mine.values.tolist() == theirs.values.tolist()

@@ -904,6 +904,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     cx = x.astype(np.float32) if x.dtype == D.bfloat16._np else x
     idx = _sort_indices(cx, d, largest)
     idx = np.take(idx, np.arange(k), axis=d)
+    if largest and k and x.size:
+        _ties_as_pytorch(cx, idx, d, k)
     vals = np.take_along_axis(x, idx, d)
     values = _make(vals, input.dtype)
     indices = _make(idx.astype(np.int64), D.int64)
@@ -912,6 +914,25 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         record("TopkBackward0", values, (input,),
                lambda node, g: (_value_selecting_backward(g, d, node.saved(0), shape, True),), (indices,))
     return topk_ret(values, indices)
+
+
+def _ties_as_pytorch(cx, idx, d, k):
+    """Among equal values PyTorch's CPU topk keeps the order its partial sort leaves; for rows where the k-th
+    value is tied, replay that algorithm (emulated in ``tritongrad._random`` for multinomial) for the row."""
+    from .._random import _topk_largest
+    if cx.shape[d] > 4096:
+        return  # the replay is pure Python: for long rows ties keep numpy's stable order
+    rows = np.moveaxis(cx, d, -1).reshape(-1, cx.shape[d])
+    out = np.moveaxis(idx, d, -1).reshape(-1, k)
+    changed = False
+    for r in range(rows.shape[0]):
+        row = rows[r]
+        kth = row[out[r, -1]]
+        if np.count_nonzero(row == kth) > 1 or np.count_nonzero(row[out[r]] == kth) > 1:
+            out[r] = _topk_largest(row.tolist(), k)
+            changed = True
+    if changed:
+        idx[...] = np.moveaxis(out.reshape(np.moveaxis(idx, d, -1).shape), -1, d)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
