@@ -303,3 +303,44 @@ def test_enumerate_support(name, expand):
     ours, theirs, _, _ = build(name, grad=False)
     assert_same(ours.enumerate_support(expand), theirs.enumerate_support(expand), exact=True)
     assert_same(ours.perplexity(), theirs.perplexity())
+
+
+def test_vae_style_kl_against_standard_normal():
+    mu_o, mu_t = pair(LOC)
+    sd_o, sd_t = pair(SCALE)
+    kl_o = tgd.kl_divergence(tgd.Normal(mu_o, sd_o), tgd.Normal(0.0, 1.0)).sum()
+    kl_t = td.kl_divergence(td.Normal(mu_t, sd_t), td.Normal(0.0, 1.0)).sum()
+    assert_same(kl_o, kl_t)
+    kl_o.backward()
+    kl_t.backward()
+    assert_same(mu_o.grad, mu_t.grad)
+    assert_same(sd_o.grad, sd_t.grad)
+
+
+def test_reinforce_style_categorical():
+    logits_o, logits_t = pair(LOGITS)
+    tg.manual_seed(11)
+    torch.manual_seed(11)
+    dist_o, dist_t = tgd.Categorical(logits=logits_o), td.Categorical(logits=logits_t)
+    action_o, action_t = dist_o.sample(), dist_t.sample()
+    assert_same(action_o, action_t, exact=True)
+    assert not action_o.requires_grad
+    loss_o = -(dist_o.log_prob(action_o) * 2.0).sum() - 0.01 * dist_o.entropy().sum()
+    loss_t = -(dist_t.log_prob(action_t) * 2.0).sum() - 0.01 * dist_t.entropy().sum()
+    loss_o.backward()
+    loss_t.backward()
+    assert_same(logits_o.grad, logits_t.grad)
+
+
+def test_validate_args_false_skips_checks():
+    ours = tgd.Normal(tg.tensor([0.0]), tg.tensor([-1.0]), validate_args=False)
+    theirs = td.Normal(torch.tensor([0.0]), torch.tensor([-1.0]), validate_args=False)
+    assert_same(ours.log_prob(tg.tensor([0.5])), theirs.log_prob(torch.tensor([0.5])))
+    previous = tgd.Distribution._validate_args
+    try:
+        tgd.Distribution.set_default_validate_args(False)
+        tgd.Exponential(tg.tensor([-2.0]))
+    finally:
+        tgd.Distribution.set_default_validate_args(previous)
+    with pytest.raises(ValueError):
+        tgd.Exponential(tg.tensor([-2.0]))
