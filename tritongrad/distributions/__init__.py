@@ -11,10 +11,12 @@ from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
+from . import transforms
+from .transformed_distribution import LogNormal, TransformedDistribution
 from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Independent", "Laplace",
+    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Independent", "Laplace", "LogNormal", "TransformedDistribution", "transforms",
     "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence", "register_kl",
 ]
