@@ -57,6 +57,7 @@ CASES = {
     "mvn_prec": ((MVN_LOC, np.linalg.inv(COV).astype(np.float32)),
                  lambda d, l, P: d.MultivariateNormal(l, precision_matrix=P)),
     "independent": ((LOC, SCALE), lambda d, l, s: d.Independent(d.Normal(l, s), 1)),
+    "gumbel": ((LOC, SCALE), lambda d, l, s: d.Gumbel(l, s)),
     "lognormal": ((LOC, SCALE), lambda d, l, s: d.LogNormal(l, s)),
     "affine_sigmoid": ((LOC, SCALE), lambda d, l, s: d.TransformedDistribution(
         d.Normal(l, s), [d.transforms.AffineTransform(0.5, 2.0), d.transforms.SigmoidTransform()])),
@@ -68,7 +69,7 @@ CASES = {
 # The random stream is consumed identically, but these push it through math whose last-ulp rounding differs:
 # MVN through Cholesky/matmul (BLAS-dependent), the rest through log1p/exp/sigmoid/tanh, where the core's
 # numpy results can differ from PyTorch's vectorized kernels by one ulp.
-ULP_CASES = ("mvn", "laplace", "lognormal", "affine_sigmoid", "tanh_squashed")
+ULP_CASES = ("mvn", "laplace", "gumbel", "lognormal", "affine_sigmoid", "tanh_squashed")
 # tritongrad has no gamma sampler yet, so Beta cannot sample
 SAMPLING_CASES = [n for n in CASES if not n.startswith("beta")]
 
@@ -222,7 +223,7 @@ def test_kl_unregistered_pair_and_register_kl():
 
 
 @pytest.mark.parametrize("name", ["normal", "bernoulli_probs", "categorical_logits", "uniform", "exponential",
-                                  "laplace", "mvn_cov", "independent", "onehot", "lognormal"])
+                                  "laplace", "mvn_cov", "independent", "onehot", "lognormal", "gumbel"])
 def test_expand(name):
     ours, theirs, _, _ = build(name, grad=False)
     shape = (4,) + tuple(theirs.batch_shape)
