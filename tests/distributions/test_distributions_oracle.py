@@ -57,6 +57,8 @@ CASES = {
     "mvn_prec": ((MVN_LOC, np.linalg.inv(COV).astype(np.float32)),
                  lambda d, l, P: d.MultivariateNormal(l, precision_matrix=P)),
     "independent": ((LOC, SCALE), lambda d, l, s: d.Independent(d.Normal(l, s), 1)),
+    "geometric": ((PROBS,), lambda d, p: d.Geometric(probs=p)),
+    "geometric_logits": ((LOGITS,), lambda d, l: d.Geometric(logits=l)),
     "gumbel": ((LOC, SCALE), lambda d, l, s: d.Gumbel(l, s)),
     "lognormal": ((LOC, SCALE), lambda d, l, s: d.LogNormal(l, s)),
     "affine_sigmoid": ((LOC, SCALE), lambda d, l, s: d.TransformedDistribution(
@@ -192,6 +194,8 @@ def _error(fn):
     lambda d, T: d.Categorical(T([0.2, 0.8])).log_prob(T([3.0])),
     lambda d, T: d.Uniform(T([1.0, 1.0]), T([0.0, 2.0])),
     lambda d, T: d.Exponential(T([0.0])),
+    lambda d, T: d.Geometric(T([0.5, 0.0])),
+    lambda d, T: d.Geometric(T([0.5])).log_prob(T([1.5])),
     lambda d, T: d.Laplace(T(0.0), T(1.0)).log_prob(T(float("nan"))),
     lambda d, T: d.MultivariateNormal(T(0.0), T([[1.0]])),
     lambda d, T: d.MultivariateNormal(T([0.0]), covariance_matrix=T([[1.0]]), scale_tril=T([[1.0]])),

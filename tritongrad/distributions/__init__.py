@@ -6,6 +6,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
+from .geometric import Geometric
 from .gumbel import Gumbel
 from .independent import Independent
 from .kl import kl_divergence, register_kl
@@ -18,6 +19,6 @@ from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Gumbel", "Independent", "Laplace", "LogNormal", "TransformedDistribution", "transforms",
+    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Geometric", "Gumbel", "Independent", "Laplace", "LogNormal", "TransformedDistribution", "transforms",
     "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence", "register_kl",
 ]
