@@ -233,6 +233,29 @@ builtins_float = _builtins.float
 builtins_int = _builtins.int
 
 
+from . import amp  # noqa: E402
+from .amp import autocast  # noqa: E402
+
+
+def is_autocast_enabled(device_type=None):
+    """Whether autocast is on for ``device_type`` (CUDA when not given, as in PyTorch)."""
+    from .amp import autocast_mode
+    return autocast_mode.is_enabled(device_type or "cuda")
+
+
+def get_autocast_dtype(device_type):
+    from .amp import autocast_mode
+    return autocast_mode.get_dtype(device_type)
+
+
+def is_autocast_cpu_enabled():
+    return is_autocast_enabled("cpu")
+
+
+def get_autocast_cpu_dtype():
+    return get_autocast_dtype("cpu")
+
+
 def compile(model=None, **kwargs):
     """tritongrad runs eagerly; compile returns the model (or a decorator) unchanged."""
     if model is None:

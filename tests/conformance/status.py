@@ -85,9 +85,4 @@ NEEDS = {
 }
 
 XFAIL = {
-    'tutorials/t13_mixed_precision': (
-        'waiting on torch.autocast on the CPU (bfloat16), is_autocast_enabled; now: raises '
-        "AttributeError: module 'torch' has no attribute 'autocast' (tritongrad does not "
-        'provide torch.autocast yet)'
-    ),
 }

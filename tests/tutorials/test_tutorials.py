@@ -19,7 +19,6 @@ _spec.loader.exec_module(compare)
 
 XFAIL = {
     "bug_distributions": "core: torch.distributions is missing (Categorical, Normal, kl_divergence)",
-    "bug_autocast": "core: torch.autocast / torch.amp (GradScaler) are missing",
     "bug_torch_func": "core: torch.func (vmap, grad, functional_call) is missing",
     "bug_jit_script": "core: torch.jit (trace / script) is missing",
 }

@@ -7,6 +7,9 @@ from .._tensor import Tensor, _scalar_type_name
 from ..autograd import grad_mode
 from ._common import needs_grad, record, shape_str, wrap_dim, sum_to
 from .pointwise import _compute_np
+from ..amp.autocast_mode import _state as _autocast_states, cast_inputs
+
+_autocast_state = _autocast_states["cpu"]
 
 _make = Tensor._make
 
@@ -34,6 +37,8 @@ def _c_name(d):
 
 
 def mm(input, mat2, *, out=None):
+    if _autocast_state[0]:
+        input, mat2 = cast_inputs(input, mat2)
     if input._data.ndim != 2:
         raise RuntimeError(f"self must be a matrix")
     if mat2._data.ndim != 2:
@@ -56,6 +61,8 @@ def mm(input, mat2, *, out=None):
 
 
 def bmm(input, mat2, *, out=None):
+    if _autocast_state[0]:
+        input, mat2 = cast_inputs(input, mat2)
     if input._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2._data.ndim != 3:
@@ -127,6 +134,8 @@ def vdot(input, other):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if _autocast_state[0]:
+        input, mat1, mat2 = cast_inputs(input, mat1, mat2)
     if mat1._data.ndim != 2 or mat2._data.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1._data.ndim}-D tensor" if mat1._data.ndim != 2 else
                            f"mat2 must be a matrix, got {mat2._data.ndim}-D tensor")
@@ -183,6 +192,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    if _autocast_state[0]:
+        input, batch1, batch2 = cast_inputs(input, batch1, batch2)
     prod = bmm(batch1.detach(), batch2.detach())
     res = prod._data * alpha if alpha != 1 else prod._data
     res = res + (input._data * beta if beta != 1 else input._data) if beta != 0 else res
@@ -206,6 +217,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def matmul(input, other, *, out=None):
     """Matrix product with PyTorch's broadcasting rules, composed from dot/mv/mm/bmm as PyTorch does."""
+    if _autocast_state[0]:
+        input, other = cast_inputs(input, other)
     if out is not None:
         from .pointwise import _check_out_grad
         from .conversion import copy_into_out

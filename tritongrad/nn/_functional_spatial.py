@@ -346,7 +346,14 @@ def _dt_name(dt):
     return str(dt).replace("torch.", "")
 
 
+def _autocast_inputs(*tensors):
+    """Convolutions are on CPU autocast's lower-precision list."""
+    from ..amp.autocast_mode import _state, cast_inputs
+    return cast_inputs(*tensors) if _state["cpu"][0] else tensors
+
+
 def _conv_nd(x, w, bias, stride, padding, dilation, groups, nd, name):
+    x, w, bias = _autocast_inputs(x, w, bias)
     _conv_checks(x, w, bias, nd, name, groups, stride)
     unbatched = x.dim() == nd + 1
     if unbatched:
@@ -418,6 +425,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_transpose_nd(x, w, bias, stride, padding, output_padding, groups, dilation, nd, name):
+    x, w, bias = _autocast_inputs(x, w, bias)
     _conv_checks(x, w, bias, nd, name, groups, stride, transposed=True)
     unbatched = x.dim() == nd + 1
     if unbatched:
