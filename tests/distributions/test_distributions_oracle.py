@@ -59,6 +59,8 @@ CASES = {
     "independent": ((LOC, SCALE), lambda d, l, s: d.Independent(d.Normal(l, s), 1)),
     "geometric": ((PROBS,), lambda d, p: d.Geometric(probs=p)),
     "geometric_logits": ((LOGITS,), lambda d, l: d.Geometric(logits=l)),
+    "cauchy": ((LOC, SCALE), lambda d, l, s: d.Cauchy(l, s)),
+    "half_normal": ((SCALE,), lambda d, s: d.HalfNormal(s)),
     "gumbel": ((LOC, SCALE), lambda d, l, s: d.Gumbel(l, s)),
     "lognormal": ((LOC, SCALE), lambda d, l, s: d.LogNormal(l, s)),
     "affine_sigmoid": ((LOC, SCALE), lambda d, l, s: d.TransformedDistribution(
@@ -227,7 +229,7 @@ def test_kl_unregistered_pair_and_register_kl():
 
 
 @pytest.mark.parametrize("name", ["normal", "bernoulli_probs", "categorical_logits", "uniform", "exponential",
-                                  "laplace", "mvn_cov", "independent", "onehot", "lognormal", "gumbel"])
+                                  "laplace", "mvn_cov", "independent", "onehot", "lognormal", "gumbel", "cauchy", "half_normal"])
 def test_expand(name):
     ours, theirs, _, _ = build(name, grad=False)
     shape = (4,) + tuple(theirs.batch_shape)
@@ -307,7 +309,7 @@ def test_parameterized_constraints_repr():
         assert repr(make(tgd.constraints)) == repr(make(td.constraints))
 
 
-@pytest.mark.parametrize("name", ["normal", "uniform", "exponential", "laplace"])
+@pytest.mark.parametrize("name", ["normal", "uniform", "exponential", "laplace", "cauchy", "half_normal"])
 def test_cdf_icdf(name):
     ours, theirs, _, _ = build(name, grad=False)
     torch.manual_seed(2)

@@ -3,11 +3,13 @@ from . import constraints
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .categorical import Categorical
+from .cauchy import Cauchy
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .geometric import Geometric
 from .gumbel import Gumbel
+from .half_normal import HalfNormal
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -19,6 +21,6 @@ from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 
 __all__ = [
-    "Bernoulli", "Beta", "Categorical", "Distribution", "ExponentialFamily", "Exponential", "Geometric", "Gumbel", "Independent", "Laplace", "LogNormal", "TransformedDistribution", "transforms",
+    "Bernoulli", "Beta", "Categorical", "Cauchy", "Distribution", "ExponentialFamily", "Exponential", "Geometric", "Gumbel", "HalfNormal", "Independent", "Laplace", "LogNormal", "TransformedDistribution", "transforms",
     "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform", "constraints", "kl_divergence", "register_kl",
 ]

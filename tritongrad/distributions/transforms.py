@@ -189,3 +189,21 @@ class AffineTransform(Transform):
         else:
             result = torch.abs(scale).log()
         return result.expand(shape)
+
+
+class AbsTransform(Transform):
+    """y = |x| (not bijective; the inverse picks the non-negative pre-image)."""
+
+    codomain = constraints.positive
+
+    def __eq__(self, other):
+        return isinstance(other, AbsTransform)
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y
+
+
+__all__.append("AbsTransform")
