@@ -69,13 +69,15 @@ CASES = {
         d.Normal(l, s), [d.transforms.TanhTransform(cache_size=1)])),
     "beta": ((SCALE, SCALE[::-1].copy() * 0.7), lambda d, a, b: d.Beta(a, b)),
     "beta_scalar": ((), lambda d: d.Beta(0.5, 2.0)),
+    "gamma": ((SCALE, SCALE[::-1].copy()), lambda d, c, r: d.Gamma(c, r)),
+    "dirichlet": ((SCALE,), lambda d, c: d.Dirichlet(c)),
 }
 # The random stream is consumed identically, but these push it through math whose last-ulp rounding differs:
 # MVN through Cholesky/matmul (BLAS-dependent), the rest through log1p/exp/sigmoid/tanh, where the core's
 # numpy results can differ from PyTorch's vectorized kernels by one ulp.
 ULP_CASES = ("mvn", "laplace", "gumbel", "lognormal", "affine_sigmoid", "tanh_squashed")
 # tritongrad has no gamma sampler yet, so Beta cannot sample
-SAMPLING_CASES = [n for n in CASES if not n.startswith("beta")]
+SAMPLING_CASES = [n for n in CASES if not n.startswith(("beta", "gamma", "dirichlet"))]
 
 
 def build(name, grad=True):
@@ -155,12 +157,17 @@ KL_PAIRS = [
     ("mvn_cov", (MVN_LOC, COV), (MVN_LOC[::-1].copy(), COV + np.eye(3, dtype=np.float32))),
     ("independent", (LOC, SCALE), (LOC * 0.5, SCALE * 2)),
     ("beta", (SCALE, SCALE + 1), (SCALE * 2, SCALE[::-1].copy())),
+    ("gamma", (SCALE, SCALE + 1), (SCALE * 2, SCALE[::-1].copy())),
+    ("dirichlet", (SCALE,), (SCALE[::-1].copy() + 0.5,)),
 ]
 
 
-def test_beta_sampling_names_the_missing_piece():
+@pytest.mark.parametrize("make", [lambda: tgd.Beta(tg.tensor([1.0]), tg.tensor([2.0])),
+                                  lambda: tgd.Gamma(tg.tensor([1.0]), tg.tensor([2.0])),
+                                  lambda: tgd.Dirichlet(tg.tensor([1.0, 2.0]))])
+def test_gamma_family_sampling_names_the_missing_piece(make):
     with pytest.raises(NotImplementedError, match="gamma"):
-        tgd.Beta(tg.tensor([1.0]), tg.tensor([2.0])).sample()
+        make().sample()
 
 
 @pytest.mark.parametrize("name,p_arrays,q_arrays", KL_PAIRS)
