@@ -56,6 +56,8 @@ CASES = {
                  lambda d, l, L: d.MultivariateNormal(l, scale_tril=L)),
     "mvn_prec": ((MVN_LOC, np.linalg.inv(COV).astype(np.float32)),
                  lambda d, l, P: d.MultivariateNormal(l, precision_matrix=P)),
+    "mvn_batched_cov": ((MVN_LOC[0], np.stack([COV, COV + np.eye(3, dtype=np.float32)])),
+                        lambda d, l, c: d.MultivariateNormal(l, covariance_matrix=c)),
     "independent": ((LOC, SCALE), lambda d, l, s: d.Independent(d.Normal(l, s), 1)),
     "geometric": ((PROBS,), lambda d, p: d.Geometric(probs=p)),
     "geometric_logits": ((LOGITS,), lambda d, l: d.Geometric(logits=l)),
