@@ -6,7 +6,6 @@ from .._tensor import Tensor
 from . import creation, pointwise, reduction, shape, indexing, linalg, conversion, inplace
 from ._common import needs_grad, record, result_type, check_inplace
 from .inplace import apply_inplace
-from .creation import *  # noqa: F401,F403  (re-exported names listed in TORCH_FUNCTIONS)
 
 _make = Tensor._make
 
