@@ -295,7 +295,7 @@ def adaptive_max_pool1d(input, output_size):
 def dropout(input, p, train):
     return _F_NS.dropout(input, p, train)
 from . import version  # noqa: E402
-from . import distributions  # noqa: E402  (after nn: it uses nn.functional)
+from . import distributions, func  # noqa: E402  (after nn: they use it)
 from .version import TorchVersion as _TorchVersion, __version__ as _version_str  # noqa: E402
 
 __version__ = _TorchVersion(_version_str)  # compares as a version, as torch.__version__ does

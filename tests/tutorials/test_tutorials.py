@@ -18,7 +18,6 @@ compare = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare)
 
 XFAIL = {
-    "bug_torch_func": "core: torch.func (vmap, grad, functional_call) is missing",
     "bug_jit_script": "core: torch.jit (trace / script) is missing",
 }
 
