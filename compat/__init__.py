@@ -2,7 +2,7 @@
 
     import compat            # or: import tritongrad.compat as compat
     compat.install()         # from now on `import torch` gives tritongrad
-    import torch.nn as nn    # the very module object tritongrad.nn
+    import torch.nn as nn    # alias-ok: the very module object tritongrad.nn
 
 ``python -m tritongrad run SCRIPT [ARGS...]`` runs a script with the alias installed.
 The alias never puts a package named ``torch`` on disk; it lives only in this process.

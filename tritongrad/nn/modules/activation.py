@@ -14,6 +14,14 @@ def _inplace_str(inplace):
     return ", inplace=True" if inplace else ""
 
 
+class _InplaceModule(Module):
+    """An activation whose only option is ``inplace``."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+
 class Threshold(Module):
     """y = x if x > threshold else value."""
 
@@ -30,12 +38,8 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}" + _inplace_str(self.inplace)
 
 
-class ReLU(Module):
+class ReLU(_InplaceModule):
     """max(0, x)."""
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.relu(input, inplace=self.inplace)
@@ -101,11 +105,7 @@ class Sigmoid(Module):
         return F.sigmoid(input)
 
 
-class Hardsigmoid(Module):
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
+class Hardsigmoid(_InplaceModule):
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
@@ -115,12 +115,8 @@ class Tanh(Module):
         return F.tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceModule):
     """x * sigmoid(x)."""
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
@@ -129,12 +125,8 @@ class SiLU(Module):
         return "inplace=True" if self.inplace else ""
 
 
-class Mish(Module):
+class Mish(_InplaceModule):
     """x * tanh(softplus(x))."""
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
@@ -143,11 +135,7 @@ class Mish(Module):
         return "inplace=True" if self.inplace else ""
 
 
-class Hardswish(Module):
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
+class Hardswish(_InplaceModule):
     def forward(self, input):
         return F.hardswish(input, self.inplace)
 
@@ -178,11 +166,7 @@ class CELU(Module):
         return f"alpha={self.alpha}" + _inplace_str(self.inplace)
 
 
-class SELU(Module):
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
+class SELU(_InplaceModule):
     def forward(self, input):
         return F.selu(input, self.inplace)
 
